@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { createPlatform, defaultConfig } from '@switchboard/platform';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function bytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1024) throw new InvalidArgumentError('the body limit is an integer number of bytes (>= 1024)');
+  return n;
+}
+
+/** `switchboard serve`: runs a platform node until SIGTERM/SIGINT. */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the Switchboard platform (embedded SQLite by default; PostgreSQL when DATABASE_URL is set).')
+    .addOption(new Option('-p, --port <port>', 'port to listen on').argParser(port).default(8080).env('PORT'))
+    .addOption(new Option('--host <host>', 'address to bind').default('127.0.0.1').env('HOST'))
+    .addOption(new Option('--data-dir <dir>', 'where the SQLite file and server key live').default('.switchboard').env('SWITCHBOARD_DATA_DIR'))
+    .addOption(new Option('--public-url <url>', 'base URL people and apps reach this node at').env('SWITCHBOARD_PUBLIC_URL'))
+    .addOption(new Option('--body-limit <bytes>', 'maximum request body').argParser(bytes).default(1024 * 1024))
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').env('LOG_LEVEL'),
+    )
+    .option('--no-seed', 'do not create the demo workspace on an empty store')
+    .action(async (options) => {
+      const config = defaultConfig({
+        port: options.port,
+        host: options.host,
+        dataDir: resolve(options.dataDir),
+        publicUrl: options.publicUrl,
+        bodyLimit: options.bodyLimit,
+        logLevel: options.logLevel,
+        prettyLogs: Boolean(process.stdout.isTTY),
+        seedDemo: options.seed !== false,
+      });
+      const platform = await createPlatform(config);
+      const url = await platform.listen();
+      const store = platform.services.store;
+      const where = store.dialect === 'sqlite' ? store.sqlitePath : 'PostgreSQL (DATABASE_URL)';
+      process.stdout.write(`Switchboard is listening on ${url} (store: ${where})\n`);
+      if (platform.demo) {
+        process.stdout.write('Created the demo workspace "Demo" with alice@example.com (owner) and bob@example.com, channel #general.\n');
+        if (platform.demo.generated) process.stdout.write(`Their password (shown once): ${platform.demo.password}\n`);
+      }
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        platform.app.log.info({ signal }, 'shutting down');
+        const force = setTimeout(() => process.exit(1), 15_000);
+        force.unref();
+        await platform.close();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    });
+}

@@ -1,0 +1,203 @@
+import { type ChannelInfo, SwitchboardError } from '@switchboard/protocol';
+import type { Clock } from '../../clock.js';
+import { newId } from '../../store/ids.js';
+import type { ChannelsTable, ChannelType, WorkspaceRole } from '../../store/schema.js';
+import type { ChangeBus } from '../changes.js';
+import type { UsersStore } from '../users/users-store.js';
+import { toChannel } from '../views.js';
+import type { ChannelsStore } from './channels-store.js';
+
+/** The caller as the chat core sees it: a person or (later) an app acting as a user. */
+export interface ChatCaller {
+  workspaceId: string;
+  userId: string;
+  role: WorkspaceRole;
+}
+
+export interface NewChannel {
+  name: string;
+  type: 'PUBLIC' | 'PRIVATE';
+  description?: string;
+  userIds?: string[];
+}
+
+const isAdmin = (role: WorkspaceRole) => role === 'owner' || role === 'admin';
+
+/** Normalises a channel name the way chat products do: lowercase, dashes, no leading `#`. */
+export function normaliseChannelName(name: string): string {
+  return name.trim().replace(/^#/, '').toLowerCase().replace(/\s+/g, '-');
+}
+
+/** Channels: who may see, join, post, manage. Private channels and DMs are invisible to outsiders. */
+export class ChannelsService {
+  constructor(
+    private readonly store: ChannelsStore,
+    private readonly users: UsersStore,
+    private readonly bus: ChangeBus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The channel if the caller may read it; 404 otherwise so private channels don't leak. */
+  async readable(caller: ChatCaller, channelId: string): Promise<{ channel: ChannelsTable; isMember: boolean }> {
+    const channel = await this.store.find(channelId);
+    if (!channel || channel.workspace_id !== caller.workspaceId) throw new SwitchboardError('not_found', 'No such channel.');
+    const isMember = await this.store.isMember(channelId, caller.userId);
+    if (!isMember && channel.type !== 'PUBLIC') throw new SwitchboardError('not_found', 'No such channel.');
+    return { channel, isMember };
+  }
+
+  /** The channel if the caller may post in it. */
+  async postable(caller: ChatCaller, channelId: string): Promise<ChannelsTable> {
+    const { channel, isMember } = await this.readable(caller, channelId);
+    if (!isMember) throw new SwitchboardError('not_in_channel', 'Join the channel before posting in it.');
+    if (channel.is_archived === 1) throw new SwitchboardError('channel_archived', 'The channel is archived.');
+    return channel;
+  }
+
+  async list(caller: ChatCaller, types: readonly ChannelType[]): Promise<ChannelInfo[]> {
+    const rows = await this.store.listVisible(caller.workspaceId, caller.userId, types);
+    return rows.map((row) => ({ channel: toChannel(row, row.member !== null) }));
+  }
+
+  async info(caller: ChatCaller, channelId: string): Promise<ChannelInfo> {
+    const { channel, isMember } = await this.readable(caller, channelId);
+    return { channel: toChannel(channel, isMember), users: await this.store.members(channelId) };
+  }
+
+  async create(caller: ChatCaller, input: NewChannel): Promise<ChannelInfo> {
+    const name = normaliseChannelName(input.name);
+    if (!/^[\p{L}\p{N}_-]{1,80}$/u.test(name)) {
+      throw new SwitchboardError('validation_failed', 'Channel names use letters, digits, - and _ (1 to 80).');
+    }
+    if (await this.store.findByName(caller.workspaceId, name)) throw new SwitchboardError('already_exists', `A channel named #${name} exists.`);
+    const invited = await this.users.activeUserIds(caller.workspaceId, input.userIds ?? []);
+    const members = [caller.userId, ...[...invited].filter((id) => id !== caller.userId)];
+    const now = this.clock.now();
+    const row: ChannelsTable = {
+      id: newId(now),
+      workspace_id: caller.workspaceId,
+      type: input.type,
+      name,
+      description: input.description ?? null,
+      is_archived: 0,
+      direct_key: null,
+      created_by: caller.userId,
+      created_at: now,
+    };
+    await this.bus.commit(async (trx, record) => {
+      await this.store.insert(trx, row, members);
+      record({
+        type: 'channel.created',
+        workspaceId: caller.workspaceId,
+        audience: input.type === 'PUBLIC' ? { workspaceId: caller.workspaceId } : { channelId: row.id },
+        data: { channel: toChannel(row), users: members, createdBy: caller.userId },
+      });
+    });
+    return { channel: toChannel(row, true), users: members };
+  }
+
+  /** The direct channel of the caller and `participantIds` (1:1, group, or SELF), created on first use. */
+  async direct(caller: ChatCaller, participantIds: readonly string[], create: boolean): Promise<ChannelInfo> {
+    const people = [...new Set([caller.userId, ...participantIds])].sort();
+    if (people.length > 9) throw new SwitchboardError('validation_failed', 'A direct channel holds at most 9 people.');
+    const active = await this.users.activeUserIds(caller.workspaceId, people);
+    if (active.size !== people.length) throw new SwitchboardError('not_found', 'Some participants are not in this workspace.');
+    const key = people.join(',');
+    const existing = await this.store.findDirect(caller.workspaceId, key);
+    if (existing) return { channel: toChannel(existing, true), users: people };
+    if (!create) throw new SwitchboardError('not_found', 'No direct channel with those people yet.');
+    const now = this.clock.now();
+    const row: ChannelsTable = {
+      id: newId(now),
+      workspace_id: caller.workspaceId,
+      type: people.length === 1 ? 'SELF' : 'DIRECT',
+      name: null,
+      description: null,
+      is_archived: 0,
+      direct_key: key,
+      created_by: caller.userId,
+      created_at: now,
+    };
+    try {
+      await this.bus.commit(async (trx, record) => {
+        await this.store.insert(trx, row, people);
+        record({
+          type: 'channel.created',
+          workspaceId: caller.workspaceId,
+          audience: { channelId: row.id },
+          data: { channel: toChannel(row), users: people, createdBy: caller.userId },
+        });
+      });
+    } catch (error) {
+      // Two first messages at once: the unique (workspace, direct_key) lets one win; use it.
+      const winner = await this.store.findDirect(caller.workspaceId, key);
+      if (!winner) throw error;
+      return { channel: toChannel(winner, true), users: people };
+    }
+    return { channel: toChannel(row, true), users: people };
+  }
+
+  async join(caller: ChatCaller, channelId: string): Promise<ChannelInfo> {
+    const { channel, isMember } = await this.readable(caller, channelId);
+    if (channel.is_archived === 1) throw new SwitchboardError('channel_archived', 'The channel is archived.');
+    if (!isMember) await this.addMembersUnchecked(caller, channel, [caller.userId]);
+    return this.info(caller, channelId);
+  }
+
+  /** Members add people to PUBLIC/PRIVATE channels; DMs never change membership. */
+  async addMembers(caller: ChatCaller, channelId: string, userIds: readonly string[]): Promise<ChannelInfo> {
+    const channel = await this.postable(caller, channelId);
+    if (channel.type === 'DIRECT' || channel.type === 'SELF') throw new SwitchboardError('forbidden', 'Direct channels keep their participants.');
+    const active = await this.users.activeUserIds(caller.workspaceId, userIds);
+    if (active.size !== new Set(userIds).size) throw new SwitchboardError('not_found', 'Some of those people are not in this workspace.');
+    await this.addMembersUnchecked(caller, channel, [...active]);
+    return this.info(caller, channelId);
+  }
+
+  /** Leave (removing yourself) or remove someone (channel creator or a workspace admin). */
+  async removeMember(caller: ChatCaller, channelId: string, userId: string): Promise<void> {
+    const { channel, isMember } = await this.readable(caller, channelId);
+    if (channel.type === 'DIRECT' || channel.type === 'SELF') throw new SwitchboardError('forbidden', 'Direct channels keep their participants.');
+    const self = userId === caller.userId;
+    if (!self && !(isMember && (channel.created_by === caller.userId || isAdmin(caller.role)))) {
+      throw new SwitchboardError('forbidden', 'Only the channel creator or an admin removes other people.');
+    }
+    await this.bus.commit(async (trx, record) => {
+      const removed = await this.store.removeMember(trx, channelId, userId);
+      if (!removed) throw new SwitchboardError('not_found', 'That person is not in the channel.');
+      const change = { channelId, userId, removedBy: caller.userId };
+      record({ type: 'channel.member_left', workspaceId: caller.workspaceId, audience: { channelId }, data: change });
+      record({ type: 'channel.member_left', workspaceId: caller.workspaceId, audience: { userIds: [userId] }, data: change });
+    });
+  }
+
+  async archive(caller: ChatCaller, channelId: string): Promise<ChannelInfo> {
+    const { channel, isMember } = await this.readable(caller, channelId);
+    if (channel.type === 'DIRECT' || channel.type === 'SELF') throw new SwitchboardError('forbidden', 'Direct channels cannot be archived.');
+    if (!isAdmin(caller.role) && !(isMember && channel.created_by === caller.userId)) {
+      throw new SwitchboardError('forbidden', 'Only the channel creator or an admin archives a channel.');
+    }
+    if (channel.name === 'general' && channel.type === 'PUBLIC') throw new SwitchboardError('forbidden', '#general cannot be archived.');
+    if (channel.is_archived === 0) {
+      await this.bus.commit(async (trx, record) => {
+        await this.store.archive(trx, channelId);
+        record({ type: 'channel.archived', workspaceId: caller.workspaceId, audience: { channelId }, data: { channelId, archivedBy: caller.userId } });
+      });
+    }
+    return this.info(caller, channelId);
+  }
+
+  private async addMembersUnchecked(caller: ChatCaller, channel: ChannelsTable, userIds: readonly string[]): Promise<void> {
+    await this.bus.commit(async (trx, record) => {
+      const added = await this.store.addMembers(trx, channel.id, userIds, this.clock.now());
+      for (const userId of added) {
+        record({
+          type: 'channel.member_joined',
+          workspaceId: caller.workspaceId,
+          audience: { channelId: channel.id },
+          data: { channelId: channel.id, userId, addedBy: caller.userId, channel: toChannel(channel) },
+        });
+      }
+    });
+  }
+}

@@ -1,0 +1,205 @@
+import { type Message, type MessagePage, type PostMessageBody, SwitchboardError } from '@switchboard/protocol';
+import type { Clock } from '../../clock.js';
+import { newId } from '../../store/ids.js';
+import type { MessagesTable } from '../../store/schema.js';
+import type { ChangeBus } from '../changes.js';
+import type { ChannelsService, ChatCaller } from '../channels/channels-service.js';
+import { toMessage } from '../views.js';
+import type { MessagesStore, PageDirection } from './messages-store.js';
+
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+  strategy: PageDirection;
+}
+
+export interface EditBody {
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+}
+
+const CURSOR = /^[0-9a-f]{24}$/;
+const json = (value: unknown[] | undefined) => (value === undefined ? null : JSON.stringify(value));
+
+/** Posting, threads, edits, deletes, history, ephemeral messages and reactions. */
+export class MessagesService {
+  constructor(
+    private readonly store: MessagesStore,
+    private readonly channels: ChannelsService,
+    private readonly bus: ChangeBus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Posts to a channel, or replies in a thread when `threadRootId` is given. */
+  async post(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
+    const channel = await this.channels.postable(caller, channelId);
+    if (body.ephemeral) return this.postEphemeral(caller, channelId, body, threadRootId);
+    if (!body.text && !body.blocks?.length && !body.attachments?.length && !body.files?.length) {
+      throw new SwitchboardError('validation_failed', 'A message needs text, blocks, attachments or files.');
+    }
+    const now = this.clock.now();
+    const row: MessagesTable = {
+      id: newId(now),
+      workspace_id: channel.workspace_id,
+      channel_id: channelId,
+      author_id: caller.userId,
+      text: body.text,
+      blocks: json(body.blocks),
+      attachments: json(body.attachments),
+      files: json(body.files),
+      thread_root_id: threadRootId ?? null,
+      reply_count: 0,
+      last_reply_at: null,
+      subtype: null,
+      edited_at: null,
+      deleted_at: null,
+      created_at: now,
+    };
+    const message = toMessage(row);
+    await this.bus.commit(async (trx, record) => {
+      if (threadRootId) {
+        const root = await this.store.find(threadRootId, trx);
+        if (!root || root.channel_id !== channelId || root.deleted_at !== null || root.thread_root_id !== null) {
+          throw new SwitchboardError('not_found', 'No such thread root in this channel.');
+        }
+        await this.store.bumpThread(trx, threadRootId, now);
+      }
+      await this.store.insert(trx, row);
+      record({ type: 'message.created', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } });
+    });
+    return message;
+  }
+
+  /** Visible to the named channel members only; never stored, pushed live. */
+  private async postEphemeral(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
+    const info = await this.channels.info(caller, channelId);
+    const members = new Set(info.users ?? []);
+    const recipients = [...new Set(body.ephemeral?.sendToUsers ?? [])].filter((id) => members.has(id));
+    if (recipients.length === 0) throw new SwitchboardError('validation_failed', 'None of sendToUsers is a member of the channel.');
+    const now = this.clock.now();
+    const message: Message = {
+      ...toMessage({
+        id: newId(now),
+        workspace_id: caller.workspaceId,
+        channel_id: channelId,
+        author_id: caller.userId,
+        text: body.text,
+        blocks: json(body.blocks),
+        attachments: json(body.attachments),
+        files: null,
+        thread_root_id: threadRootId ?? null,
+        reply_count: 0,
+        last_reply_at: null,
+        subtype: null,
+        edited_at: null,
+        deleted_at: null,
+        created_at: now,
+      }),
+      ephemeral: true,
+    };
+    this.bus.publish([{ type: 'message.ephemeral', workspaceId: caller.workspaceId, audience: { userIds: recipients }, data: { message } }]);
+    return message;
+  }
+
+  /** Withdraws an ephemeral message from the named people's screens. */
+  async deleteEphemeral(caller: ChatCaller, channelId: string, messageId: string, deleteForUsers: readonly string[], threadRootId?: string) {
+    await this.channels.readable(caller, channelId);
+    this.bus.publish([
+      {
+        type: 'message.ephemeral_deleted',
+        workspaceId: caller.workspaceId,
+        audience: { userIds: [...new Set(deleteForUsers)] },
+        data: { channelId, messageId, threadRootId: threadRootId ?? null },
+      },
+    ]);
+  }
+
+  async get(caller: ChatCaller, channelId: string, messageId: string): Promise<Message> {
+    await this.channels.readable(caller, channelId);
+    const row = await this.store.find(messageId);
+    if (!row || row.channel_id !== channelId || row.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
+    return toMessage(row, await this.store.reactionsOf([row.id]));
+  }
+
+  async history(caller: ChatCaller, channelId: string, query: PageQuery): Promise<MessagePage> {
+    await this.channels.readable(caller, channelId);
+    return this.pageOf({ channelId }, query);
+  }
+
+  async replies(caller: ChatCaller, channelId: string, rootId: string, query: PageQuery): Promise<MessagePage> {
+    await this.get(caller, channelId, rootId);
+    return this.pageOf({ threadRootId: rootId }, query);
+  }
+
+  async edit(caller: ChatCaller, channelId: string, messageId: string, body: EditBody): Promise<Message> {
+    const channel = await this.channels.postable(caller, channelId);
+    const now = this.clock.now();
+    const updated = await this.bus.commit(async (trx, record) => {
+      const row = await this.store.find(messageId, trx);
+      if (!row || row.channel_id !== channelId || row.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
+      if (row.author_id !== caller.userId) throw new SwitchboardError('forbidden', 'Only the author edits a message.');
+      const patch = {
+        ...(body.text !== undefined ? { text: body.text } : {}),
+        ...(body.blocks !== undefined ? { blocks: json(body.blocks) } : {}),
+        ...(body.attachments !== undefined ? { attachments: json(body.attachments) } : {}),
+        edited_at: now,
+      };
+      await this.store.update(trx, messageId, patch);
+      const message = toMessage({ ...row, ...patch }, await this.store.reactionsOf([messageId], trx));
+      record({ type: 'message.updated', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } });
+      return message;
+    });
+    return updated;
+  }
+
+  async delete(caller: ChatCaller, channelId: string, messageId: string): Promise<void> {
+    const { channel } = await this.channels.readable(caller, channelId);
+    const now = this.clock.now();
+    await this.bus.commit(async (trx, record) => {
+      const row = await this.store.find(messageId, trx);
+      if (!row || row.channel_id !== channelId || row.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
+      const mayModerate = caller.role === 'owner' || caller.role === 'admin';
+      if (row.author_id !== caller.userId && !mayModerate) throw new SwitchboardError('forbidden', 'Only the author or an admin deletes a message.');
+      await this.store.update(trx, messageId, { deleted_at: now, text: '', blocks: null, attachments: null });
+      record({
+        type: 'message.deleted',
+        workspaceId: row.workspace_id,
+        audience: { channelId },
+        data: { messageId, channelId, threadRootId: row.thread_root_id, channelType: channel.type, authorId: row.author_id },
+      });
+    });
+  }
+
+  async react(caller: ChatCaller, messageId: string, code: string, add: boolean): Promise<void> {
+    const target = await this.store.find(messageId);
+    if (!target || target.workspace_id !== caller.workspaceId || target.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
+    await this.channels.postable(caller, target.channel_id);
+    const now = this.clock.now();
+    await this.bus.commit(async (trx, record) => {
+      const changed = add
+        ? await this.store.addReaction(trx, { message_id: messageId, user_id: caller.userId, code, created_at: now })
+        : await this.store.removeReaction(trx, messageId, caller.userId, code);
+      if (!changed) return;
+      record({
+        type: add ? 'reaction.added' : 'reaction.removed',
+        workspaceId: caller.workspaceId,
+        audience: { channelId: target.channel_id },
+        data: { messageId, channelId: target.channel_id, messageAuthorId: target.author_id, userId: caller.userId, code },
+      });
+    });
+  }
+
+  private async pageOf(scope: { channelId: string } | { threadRootId: string }, query: PageQuery): Promise<MessagePage> {
+    if (query.cursor !== undefined && !CURSOR.test(query.cursor)) throw new SwitchboardError('invalid_cursor', 'The cursor is not a message id.');
+    const { rows, hasMore } = await this.store.page(scope, query.strategy, query.limit, query.cursor);
+    const reactions = await this.store.reactionsOf(rows.map((r) => r.id));
+    const byMessage = new Map<string, typeof reactions>();
+    for (const r of reactions) byMessage.set(r.message_id, [...(byMessage.get(r.message_id) ?? []), r]);
+    const messages = rows.map((row) => toMessage(row, byMessage.get(row.id)));
+    const otherSide = query.cursor ? await this.store.existsBeyond(scope, query.strategy, query.cursor) : false;
+    return query.strategy === 'BEFORE'
+      ? { messages, hasMoreBefore: hasMore, hasMoreAfter: otherSide }
+      : { messages, hasMoreBefore: otherSide, hasMoreAfter: hasMore };
+  }
+}

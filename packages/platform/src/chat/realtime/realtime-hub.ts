@@ -1,0 +1,79 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { ChangeSink, ChatChange } from '../changes.js';
+import type { ChannelsStore } from '../channels/channels-store.js';
+
+interface Connection {
+  socket: WebSocket;
+  workspaceId: string;
+  userId: string;
+}
+
+/**
+ * Pushes chat changes to connected UI clients, only to people who may see them.
+ * In-process: each node serves its own sockets (a Postgres LISTEN/NOTIFY fan-out between
+ * nodes plugs in as another ChangeSink).
+ */
+export class RealtimeHub implements ChangeSink {
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly byWorkspace = new Map<string, Set<Connection>>();
+
+  constructor(
+    private readonly channels: ChannelsStore,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  add(socket: WebSocket, workspaceId: string, userId: string): () => void {
+    const connection: Connection = { socket, workspaceId, userId };
+    const users = this.byUser.get(userId) ?? new Set();
+    users.add(connection);
+    this.byUser.set(userId, users);
+    const workspace = this.byWorkspace.get(workspaceId) ?? new Set();
+    workspace.add(connection);
+    this.byWorkspace.set(workspaceId, workspace);
+    return () => {
+      users.delete(connection);
+      if (users.size === 0) this.byUser.delete(userId);
+      workspace.delete(connection);
+      if (workspace.size === 0) this.byWorkspace.delete(workspaceId);
+    };
+  }
+
+  connectionCount(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  afterCommit(changes: readonly ChatChange[]): void {
+    for (const change of changes) {
+      if (!this.byWorkspace.has(change.workspaceId)) continue;
+      this.deliver(change).catch((err) => this.log.warn({ err, type: change.type }, 'realtime push failed'));
+    }
+  }
+
+  private async deliver(change: ChatChange): Promise<void> {
+    const frame = JSON.stringify({ type: change.type, data: change.data });
+    const targets = await this.targets(change);
+    for (const connection of targets) {
+      if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
+    }
+  }
+
+  private async targets(change: ChatChange): Promise<Iterable<Connection>> {
+    const audience = change.audience;
+    if ('workspaceId' in audience) return this.byWorkspace.get(audience.workspaceId) ?? [];
+    const userIds = 'userIds' in audience ? audience.userIds : await this.channels.members(audience.channelId);
+    const result: Connection[] = [];
+    for (const userId of userIds) {
+      for (const connection of this.byUser.get(userId) ?? []) {
+        if (connection.workspaceId === change.workspaceId) result.push(connection);
+      }
+    }
+    return result;
+  }
+
+  closeAll(): void {
+    for (const set of this.byUser.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
+  }
+}

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type Authenticator, actorOf } from '../../auth/authenticate.js';
+import type { RealtimeHub } from './realtime-hub.js';
+
+const HEARTBEAT_MS = 30_000;
+
+/** `GET /v1/realtime`: a WebSocket of chat changes for UI clients (Authtoken header or session cookie). */
+export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: RealtimeHub; auth: Authenticator }> = async (app, { hub, auth }) => {
+  app.get(
+    '/v1/realtime',
+    { websocket: true, preHandler: auth.required, schema: { tags: ['realtime'], summary: 'WebSocket of chat changes visible to the caller' } },
+    (socket, request) => {
+      const actor = actorOf(request);
+      const remove = hub.add(socket, actor.workspaceId, actor.userId);
+      let alive = true;
+      const heartbeat = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+      socket.on('pong', () => {
+        alive = true;
+      });
+      socket.on('message', (data, isBinary) => {
+        alive = true;
+        if (!isBinary && data.toString() === 'ping') socket.send('pong');
+      });
+      socket.on('close', () => {
+        clearInterval(heartbeat);
+        remove();
+      });
+      socket.send(JSON.stringify({ type: 'hello', data: { workspaceId: actor.workspaceId, userId: actor.userId } }));
+    },
+  );
+};

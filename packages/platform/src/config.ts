@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+
+/** Everything a platform node needs to start; the CLI builds it from flags and environment. */
+export interface PlatformConfig {
+  port: number;
+  host: string;
+  /** Where the SQLite file and the generated server key live. */
+  dataDir: string;
+  /** `postgres://…` switches the store to PostgreSQL. */
+  databaseUrl?: string;
+  /** PostgreSQL schema (tests give each run its own). */
+  pgSchema?: string;
+  /** Master key material (`SWITCHBOARD_SECRET_KEY`); generated into `dataDir` when absent. */
+  secretKey?: string;
+  /** The public base URL (for links, the socket URL, OAuth issuer); defaults to the bound address. */
+  publicUrl?: string;
+  /** Maximum request body in bytes. */
+  bodyLimit: number;
+  /** Lifetime of the person JWT (`Authtoken`) in seconds. */
+  personTokenTtlSeconds: number;
+  /** Lifetime of refresh tokens and browser sessions in seconds. */
+  sessionTtlSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Pretty logs (a TTY) or JSON lines. */
+  prettyLogs: boolean;
+  /** Create the demo workspace when the store is empty. */
+  seedDemo: boolean;
+  /** Password of the demo people; random (and printed once) when absent. */
+  demoPassword?: string;
+}
+
+export function defaultConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
+  return {
+    port: 8080,
+    host: '127.0.0.1',
+    dataDir: resolve(process.env.SWITCHBOARD_DATA_DIR ?? '.switchboard'),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    secretKey: process.env.SWITCHBOARD_SECRET_KEY || undefined,
+    bodyLimit: 1024 * 1024,
+    personTokenTtlSeconds: 15 * 60,
+    sessionTtlSeconds: 30 * 24 * 3600,
+    logLevel: 'info',
+    prettyLogs: false,
+    seedDemo: false,
+    demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,
+    ...overrides,
+  };
+}

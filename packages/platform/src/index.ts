@@ -1,0 +1,4 @@
+export type { Clock } from './clock.js';
+export { defaultConfig, type PlatformConfig } from './config.js';
+export { createPlatform, type Platform, type PlatformOptions } from './platform.js';
+export { dropPostgresSchema, openStore, type Store } from './store/db.js';

@@ -1,0 +1,57 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Authenticator } from './auth/authenticate.js';
+import { authRoutes } from './auth/routes.js';
+import { channelsRoutes } from './chat/channels/channels-routes.js';
+import { messagesRoutes } from './chat/messages/messages-routes.js';
+import { realtimeRoutes } from './chat/realtime/realtime-routes.js';
+import { usersRoutes } from './chat/users/users-routes.js';
+import type { PlatformConfig } from './config.js';
+import { healthRoutes } from './health/health-routes.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { registerOpenApi, registerOpenApiRoute } from './http/openapi.js';
+import type { PlatformServices } from './services.js';
+
+export interface ServerParts {
+  config: PlatformConfig;
+  services: PlatformServices;
+  auth: Authenticator;
+  isClosing: () => boolean;
+  logger: FastifyBaseLogger;
+}
+
+/** Builds the Fastify app: cross-cutting plugins first, then one plugin per room. */
+export async function buildServer({ config, services, auth, isClosing, logger }: ServerParts): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are documented from their schemas but serialised as plain JSON: validating
+  // every outgoing message costs more than it protects (services build them from typed rows).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandler(app);
+
+  await registerOpenApi(app);
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+
+  await app.register(healthRoutes, { store: services.store, isClosing });
+  await app.register(authRoutes, { sessions: services.sessions, auth });
+  await app.register(usersRoutes, { users: services.users, auth });
+  await app.register(channelsRoutes, { channels: services.channels, auth });
+  await app.register(messagesRoutes, { messages: services.messages, auth });
+  await app.register(realtimeRoutes, { hub: services.realtime, auth });
+
+  registerOpenApiRoute(app);
+  return app;
+}

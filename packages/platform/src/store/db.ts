@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** PostgreSQL schema to use (created if missing); lets test runs and tenants stay apart. */
+  pgSchema?: string;
+  /** Maximum PostgreSQL pool size. */
+  pgPoolSize?: number;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the SQLite file lives, or undefined on PostgreSQL. */
+  sqlitePath?: string;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) comes back as a string by default; our bigints are epoch ms and fit in a double.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+function openSqlite(dataDir: string): { db: Kysely<Database>; path: string } {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'switchboard.db');
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process kill (the WAL is on disk) but may lose the
+  // last commits on a power loss; FULL would fsync every commit for ~3x lower throughput.
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), path };
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid PostgreSQL schema name: ${name}`);
+  return `"${name}"`;
+}
+
+async function openPostgres(options: StoreOptions): Promise<Kysely<Database>> {
+  const schema = options.pgSchema;
+  if (schema) {
+    const admin = new pg.Client({ connectionString: options.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.pgPoolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens the store for the configured dialect and brings its schema up to date. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const isPostgres = options.databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(options.databaseUrl);
+  let store: Store;
+  if (isPostgres) {
+    const db = await openPostgres(options);
+    store = { db, dialect: 'postgres', close: () => db.destroy() };
+  } else {
+    const { db, path } = openSqlite(options.dataDir);
+    store = { db, dialect: 'sqlite', sqlitePath: path, close: () => db.destroy() };
+  }
+  await migrate(store);
+  return store;
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  // Several nodes may start at once on one PostgreSQL: Kysely's migrator serialises them
+  // with an advisory lock, so each migration runs exactly once.
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** Drops a PostgreSQL schema (tests clean up after themselves). */
+export async function dropPostgresSchema(databaseUrl: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { sql };

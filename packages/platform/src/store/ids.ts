@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * 24 lowercase hex chars (like the Mongo ids Pumble uses): 6 bytes of epoch ms, a 2-byte
+ * per-process counter and 4 random bytes. Ids sort by creation time, so message history
+ * pages can use the id itself as the cursor.
+ */
+export function newId(now: number = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    counter = 0;
+  } else {
+    counter += 1;
+    if (counter > 0xffff) {
+      // More than 65 536 ids in one millisecond: borrow the next millisecond to stay monotonic.
+      lastMs += 1;
+      counter = 0;
+    }
+  }
+  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(4, '0') + randomBytes(4).toString('hex');
+}

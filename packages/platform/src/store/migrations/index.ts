@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as chatCore from './001_chat_core.js';
+import * as peopleAuth from './002_people_auth.js';
+
+/** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
+const migrations: Record<string, Migration> = {
+  '001_chat_core': chatCore,
+  '002_people_auth': peopleAuth,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

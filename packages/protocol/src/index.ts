@@ -1,0 +1,3 @@
+export * from './chat.js';
+export * from './errors.js';
+export * from './signing.js';
