@@ -10,7 +10,8 @@ export interface AuthRoutesOptions {
 }
 
 const LoginBody = z.object({
-  email: z.string().email().max(320),
+  // Trimmed before validation: a pasted address often carries a trailing space.
+  email: z.string().trim().max(320).pipe(z.email()),
   password: z.string().min(1).max(1024),
   workspaceId: z.string().max(64).optional(),
 });

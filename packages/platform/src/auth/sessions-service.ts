@@ -80,16 +80,14 @@ export class SessionsService {
   async refresh(workspaceId: string, refreshToken: string): Promise<{ token: string; refreshToken: string }> {
     const now = this.clock.now();
     const next = newOpaqueToken('refresh');
-    const rotated = await this.store.rotateRefresh(hashToken(refreshToken), hashToken(next), now, now + this.sessionTtlSeconds * 1000);
-    if (rotated.outcome === 'unknown') throw new SwitchboardError('invalid_grant', 'The refresh token is not valid.');
+    const rotated = await this.store.rotateRefresh(hashToken(refreshToken), hashToken(next), workspaceId, now, now + this.sessionTtlSeconds * 1000);
+    if (rotated.outcome === 'unknown') throw new SwitchboardError('invalid_grant', 'The refresh token is not valid for that workspace.');
     if (rotated.outcome === 'reused') {
       await this.revoke(rotated.sessionId);
       throw new SwitchboardError('invalid_grant', 'The refresh token was already used; the session has been ended.');
     }
     const actor = await this.loadSession(rotated.sessionId, now);
-    if (!actor || actor.workspaceId !== workspaceId) {
-      throw new SwitchboardError('invalid_grant', 'The refresh token does not belong to that workspace.');
-    }
+    if (!actor) throw new SwitchboardError('invalid_grant', 'The session of this refresh token has ended.');
     const token = await this.tokens.sign({ sub: actor.userId, wid: actor.workspaceId, aid: actor.accountId, sid: actor.sessionId }, now);
     return { token, refreshToken: next };
   }

@@ -41,17 +41,27 @@ export class SessionsStore {
 
   /**
    * Rotates a refresh token atomically: marks the old one used (only if unused) and stores the
-   * new one. Returns the session, or `reused` when the token had already been rotated.
+   * new one. A token of an ended session or of another workspace is `unknown` and left untouched,
+   * so a mistaken request never burns a valid token (its real use would then look like a replay).
+   * Returns `reused` when the token had already been rotated.
    */
   async rotateRefresh(
     oldHash: string,
     newHash: string,
+    workspaceId: string,
     now: number,
     expiresAt: number,
   ): Promise<{ outcome: 'rotated'; sessionId: string } | { outcome: 'reused'; sessionId: string } | { outcome: 'unknown' }> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', oldHash).executeTakeFirst();
-      if (!row || row.expires_at <= now) return { outcome: 'unknown' as const };
+      const row = await trx
+        .selectFrom('refresh_tokens')
+        .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+        .select(['refresh_tokens.session_id', 'refresh_tokens.expires_at', 'sessions.workspace_id', 'sessions.revoked_at'])
+        .select('sessions.expires_at as session_expires_at')
+        .where('refresh_tokens.token_hash', '=', oldHash)
+        .executeTakeFirst();
+      if (!row || row.expires_at <= now || row.workspace_id !== workspaceId) return { outcome: 'unknown' as const };
+      if (row.revoked_at !== null || row.session_expires_at <= now) return { outcome: 'unknown' as const };
       const claimed = await trx
         .updateTable('refresh_tokens')
         .set({ used_at: now })
