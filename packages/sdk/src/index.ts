@@ -1,1 +1,39 @@
-export {};
+/**
+ * @switchboard/sdk — build apps for Switchboard (and Pumble: only the API base URL differs).
+ *
+ * The transport-independent foundations: request verification, delivery de-duplication,
+ * credential stores, the typed App API client and the app-identity token manager.
+ * @example
+ * import { ApiClient, SqliteTokenStore, createVerifier } from '@switchboard/sdk';
+ * const store = new SqliteTokenStore('./credentials.db');
+ * await store.initialize();
+ * const client = new ApiClient({ baseUrl, auth: { token: (await store.getBotToken(workspaceId))!, appKey } });
+ */
+
+export * from './client/index.js';
+export { DeliveryDeduper, type DeliveryDeduperOptions } from './delivery-deduper.js';
+export { AppTokenManager, type AppTokenManagerOptions } from './identity/app-token-manager.js';
+export { type HeaderBag, headerValue, type RequestView } from './request-view.js';
+export type { CredentialsStore, OAuth2AccessTokenResponse } from './stores/credentials-store.js';
+export { JsonFileTokenStore } from './stores/json-file-token-store.js';
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from './stores/postgres-token-store.js';
+export { SqliteTokenStore } from './stores/sqlite-token-store.js';
+export {
+  answerVerificationChallenge,
+  createVerifier,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_TIMESTAMP_TOLERANCE_MS,
+  isVerificationChallenge,
+  type JsonObject,
+  PREVIOUS_SIGNATURE_HEADER,
+  type PumbleVerifierOptions,
+  type SignedReply,
+  type VerificationChallenge,
+  type VerifiedDelivery,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyFailure,
+  type VerifyFailureCode,
+  type VerifyResult,
+  type WatsonVerifierOptions,
+} from './verify.js';
