@@ -21,6 +21,7 @@ export interface EditBody {
 
 const CURSOR = /^[0-9a-f]{24}$/;
 const json = (value: unknown[] | undefined) => (value === undefined ? null : JSON.stringify(value));
+const isEmptyJson = (text: string | null) => text === null || text === '[]';
 
 /** Posting, threads, edits, deletes, history, ephemeral messages and reactions. */
 export class MessagesService {
@@ -34,10 +35,11 @@ export class MessagesService {
   /** Posts to a channel, or replies in a thread when `threadRootId` is given. */
   async post(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
     const channel = await this.channels.postable(caller, channelId);
-    if (body.ephemeral) return this.postEphemeral(caller, channelId, body, threadRootId);
-    if (!body.text && !body.blocks?.length && !body.attachments?.length && !body.files?.length) {
+    // Checked before the ephemeral branch: an empty ephemeral message is just as empty.
+    if (!body.text.trim() && !body.blocks?.length && !body.attachments?.length && !body.files?.length) {
       throw new SwitchboardError('validation_failed', 'A message needs text, blocks, attachments or files.');
     }
+    if (body.ephemeral) return this.postEphemeral(caller, channelId, body, threadRootId);
     const now = this.clock.now();
     const row: MessagesTable = {
       id: newId(now),
@@ -74,6 +76,12 @@ export class MessagesService {
   /** Visible to the named channel members only; never stored, pushed live. */
   private async postEphemeral(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
     const info = await this.channels.info(caller, channelId);
+    if (threadRootId) {
+      const root = await this.store.find(threadRootId);
+      if (!root || root.channel_id !== channelId || root.deleted_at !== null || root.thread_root_id !== null) {
+        throw new SwitchboardError('not_found', 'No such thread root in this channel.');
+      }
+    }
     const members = new Set(info.users ?? []);
     const recipients = [...new Set(body.ephemeral?.sendToUsers ?? [])].filter((id) => members.has(id));
     if (recipients.length === 0) throw new SwitchboardError('validation_failed', 'None of sendToUsers is a member of the channel.');
@@ -145,8 +153,12 @@ export class MessagesService {
         ...(body.attachments !== undefined ? { attachments: json(body.attachments) } : {}),
         edited_at: now,
       };
+      const next = { ...row, ...patch };
+      if (!next.text.trim() && isEmptyJson(next.blocks) && isEmptyJson(next.attachments) && isEmptyJson(next.files)) {
+        throw new SwitchboardError('validation_failed', 'An edit cannot leave the message empty; delete it instead.');
+      }
       await this.store.update(trx, messageId, patch);
-      const message = toMessage({ ...row, ...patch }, await this.store.reactionsOf([messageId], trx));
+      const message = toMessage(next, await this.store.reactionsOf([messageId], trx));
       record({ type: 'message.updated', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } });
       return message;
     });
@@ -162,6 +174,8 @@ export class MessagesService {
       const mayModerate = caller.role === 'owner' || caller.role === 'admin';
       if (row.author_id !== caller.userId && !mayModerate) throw new SwitchboardError('forbidden', 'Only the author or an admin deletes a message.');
       await this.store.update(trx, messageId, { deleted_at: now, text: '', blocks: null, attachments: null });
+      // The root's reply count and last-reply time describe live replies only.
+      if (row.thread_root_id) await this.store.recountThread(trx, row.thread_root_id);
       record({
         type: 'message.deleted',
         workspaceId: row.workspace_id,

@@ -26,6 +26,21 @@ export class MessagesStore {
       .execute();
   }
 
+  /** Recomputes a root's reply count and last-reply time from its live replies (after a delete). */
+  async recountThread(db: Db, rootId: string): Promise<void> {
+    const stats = await db
+      .selectFrom('messages')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last')])
+      .where('thread_root_id', '=', rootId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    await db
+      .updateTable('messages')
+      .set({ reply_count: Number(stats?.n ?? 0), last_reply_at: stats?.last ?? null })
+      .where('id', '=', rootId)
+      .execute();
+  }
+
   async update(db: Db, id: string, patch: Partial<Pick<MessagesTable, 'text' | 'blocks' | 'attachments' | 'edited_at' | 'deleted_at'>>) {
     await db.updateTable('messages').set(patch).where('id', '=', id).execute();
   }
