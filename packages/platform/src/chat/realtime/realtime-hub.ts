@@ -17,6 +17,8 @@ interface Connection {
 export class RealtimeHub implements ChangeSink {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byWorkspace = new Map<string, Set<Connection>>();
+  /** The last queued push; each push waits for the one before it. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly channels: ChannelsStore,
@@ -48,13 +50,23 @@ export class RealtimeHub implements ChangeSink {
   afterCommit(changes: readonly ChatChange[]): void {
     for (const change of changes) {
       if (!this.byWorkspace.has(change.workspaceId)) continue;
-      this.deliver(change).catch((err) => this.log.warn({ err, type: change.type }, 'realtime push failed'));
+      // Audiences are looked up concurrently, but frames leave in commit order: with a pool of
+      // database connections a later lookup may finish first, and a client must never see an
+      // edit or a reaction before the message it belongs to.
+      const targets = this.targets(change);
+      targets.catch(() => {}); // reported below, in order
+      this.tail = this.tail.then(async () => {
+        try {
+          this.send(change, await targets);
+        } catch (err) {
+          this.log.warn({ err, type: change.type }, 'realtime push failed');
+        }
+      });
     }
   }
 
-  private async deliver(change: ChatChange): Promise<void> {
+  private send(change: ChatChange, targets: Iterable<Connection>): void {
     const frame = JSON.stringify({ type: change.type, data: change.data });
-    const targets = await this.targets(change);
     for (const connection of targets) {
       if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
     }
