@@ -14,6 +14,22 @@ const fastifyCodes: Record<string, { code: string; message: string }> = {
   FST_ERR_ASYNC_CONSTRAINT: { code: 'invalid_request', message: 'The request could not be routed.' },
 };
 
+/**
+ * PostgreSQL refuses some values that JSON carries happily (a NUL character in text or in an id);
+ * the value came from the client, so it is a 400, not a crash. SQLSTATE codes, matched on
+ * errors that carry a `severity` (the pg driver's DatabaseError).
+ */
+const databaseInputErrors: Record<string, { code: string; message: string }> = {
+  '22021': { code: 'invalid_request', message: 'The request contains a character that cannot be stored (such as NUL).' },
+  '22P05': { code: 'invalid_request', message: 'The request contains a character that cannot be stored (such as NUL).' },
+  '22001': { code: 'validation_failed', message: 'A value is longer than its field allows.' },
+};
+
+function databaseInputError(error: unknown): { code: string; message: string } | undefined {
+  if (typeof error !== 'object' || error === null || !('severity' in error) || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? databaseInputErrors[error.code] : undefined;
+}
+
 function describeZodIssues(error: FastifyError): { message: string; issues: { path: string; message: string }[] } {
   const raw = (error.validation ?? []) as unknown as { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[] } } }[];
   const where = error.validationContext ?? 'request';
@@ -42,6 +58,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
       const { message, issues } = describeZodIssues(error);
       return reply.status(400).send({ code: 'validation_failed', message, issues } satisfies ErrorBody);
+    }
+    const rejectedByDatabase = databaseInputError(error);
+    if (rejectedByDatabase) {
+      request.log.warn({ err: error }, 'the database rejected a value of the request');
+      return reply.status(400).send(rejectedByDatabase);
     }
     const known = error.code ? fastifyCodes[error.code] : undefined;
     if (known) {

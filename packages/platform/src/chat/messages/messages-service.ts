@@ -23,6 +23,22 @@ const CURSOR = /^[0-9a-f]{24}$/;
 const json = (value: unknown[] | undefined) => (value === undefined ? null : JSON.stringify(value));
 const isEmptyJson = (text: string | null) => text === null || text === '[]';
 
+/** Blocks and attachments are shallow; a deeper value is hostile and would overflow JSON.stringify. */
+const MAX_CONTENT_DEPTH = 32;
+
+function assertShallow(...values: (unknown[] | undefined)[]): void {
+  // Iterative on purpose: a recursive walk would overflow on the very input it guards against.
+  const stack: [unknown, number][] = values.filter((v) => v !== undefined).map((v) => [v, 1]);
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_CONTENT_DEPTH) {
+      throw new SwitchboardError('validation_failed', `Blocks, attachments and files nest at most ${MAX_CONTENT_DEPTH} levels deep.`);
+    }
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
 /** Posting, threads, edits, deletes, history, ephemeral messages and reactions. */
 export class MessagesService {
   constructor(
@@ -35,6 +51,7 @@ export class MessagesService {
   /** Posts to a channel, or replies in a thread when `threadRootId` is given. */
   async post(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
     const channel = await this.channels.postable(caller, channelId);
+    assertShallow(body.blocks, body.attachments, body.files);
     // Checked before the ephemeral branch: an empty ephemeral message is just as empty.
     if (!body.text.trim() && !body.blocks?.length && !body.attachments?.length && !body.files?.length) {
       throw new SwitchboardError('validation_failed', 'A message needs text, blocks, attachments or files.');
@@ -142,6 +159,7 @@ export class MessagesService {
 
   async edit(caller: ChatCaller, channelId: string, messageId: string, body: EditBody): Promise<Message> {
     const channel = await this.channels.postable(caller, channelId);
+    assertShallow(body.blocks, body.attachments);
     const now = this.clock.now();
     const updated = await this.bus.commit(async (trx, record) => {
       const row = await this.store.find(messageId, trx);
