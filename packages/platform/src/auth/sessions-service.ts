@@ -24,12 +24,16 @@ interface CachedSession {
   checkedAt: number;
 }
 
+/** Which sessions just ended: one (logout, refresh replay) or all of a person's (deactivation). */
+export type EndedSessions = { sessionId: string } | { userId: string };
+
 /** How long a node trusts its cached view of a session; local revocations apply at once. */
 const SESSION_CACHE_MS = 2_000;
 
 /** People's sign-in: login, token refresh with rotation and reuse detection, logout. */
 export class SessionsService {
   private readonly cache = new Map<string, CachedSession>();
+  private readonly endedListeners: ((ended: EndedSessions) => void)[] = [];
 
   constructor(
     private readonly store: SessionsStore,
@@ -92,15 +96,29 @@ export class SessionsService {
     return { token, refreshToken: next };
   }
 
+  /**
+   * Tells `listener` whenever sessions end on this node, so long-lived connections opened with
+   * them (the realtime WebSocket) are closed too; a token check only happens at connect time.
+   */
+  onEnded(listener: (ended: EndedSessions) => void): void {
+    this.endedListeners.push(listener);
+  }
+
   async revoke(sessionId: string): Promise<void> {
     this.cache.delete(sessionId);
     await this.store.revokeSession(sessionId, this.clock.now());
+    this.notifyEnded({ sessionId });
   }
 
   /** Ends every session of a person (deactivation); applies on this node at once. */
   async revokeUser(userId: string): Promise<void> {
     for (const [id, entry] of this.cache) if (entry.actor.userId === userId) this.cache.delete(id);
     await this.store.revokeSessionsOfUser(userId, this.clock.now());
+    this.notifyEnded({ userId });
+  }
+
+  private notifyEnded(ended: EndedSessions): void {
+    for (const listener of this.endedListeners) listener(ended);
   }
 
   async authenticateToken(token: string): Promise<PersonActor> {

@@ -13,11 +13,19 @@ class Listener {
   private cursor = 0;
   private wake: (() => void) | undefined;
 
+  private readonly closeCode: Promise<number>;
+
   constructor(readonly socket: WebSocket) {
     socket.on('message', (raw) => {
       this.frames.push(JSON.parse(String(raw)) as Frame);
       this.wake?.();
     });
+    this.closeCode = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
+  }
+
+  /** The close code, or a failure when the server keeps the socket open. */
+  closed(timeoutMs = 2000): Promise<number> {
+    return Promise.race([this.closeCode, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the socket stayed open')), timeoutMs).unref())]);
   }
 
   /** Frames after the previous `until`, up to and including the first that matches. */
@@ -190,6 +198,40 @@ for (const dialect of await dialects()) {
       }
       const seen = await bobWs.until((f) => f.type === 'message.ephemeral' && f.data.message.text === 'aside 14');
       expect(seen.map((f) => f.data.message.text)).toEqual(texts);
+    });
+
+    it('can close the sockets of one ended session or of every session of a person', async () => {
+      const added = await call<{ id: string }>(t.url, alice.token, 'POST', '/v1/workspaceUsers', {
+        email: 'dave@example.com',
+        name: 'Dave',
+        password: 'dave-password',
+      });
+      const [laptop, phone] = [await login(t.url, 'dave@example.com', 'dave-password'), await login(t.url, 'dave@example.com', 'dave-password')];
+      const ended: unknown[] = [];
+      t.platform.services.sessions.onEnded((e) => ended.push(e));
+      const [laptopWs, phoneWs] = [await connect(t.url, { authtoken: laptop.token }), await connect(t.url, { authtoken: phone.token })];
+      await fetch(`${t.url}/v1/auth/logout`, { method: 'POST', headers: { authtoken: laptop.token } });
+      await call(t.url, alice.token, 'PATCH', `/v1/workspaceUsers/${added.body.id}`, { status: 'DEACTIVATED' });
+      const sid = (s: Session) => JSON.parse(Buffer.from(s.token.split('.')[1], 'base64url').toString()).sid;
+      expect(ended).toEqual([{ sessionId: sid(laptop) }, { userId: added.body.id }]);
+
+      const hub = t.platform.services.realtime;
+      hub.disconnect({ sessionId: sid(laptop) });
+      expect(await laptopWs.closed()).toBe(4401);
+      expect(phoneWs.socket.readyState).toBe(WebSocket.OPEN);
+      hub.disconnect({ userId: added.body.id });
+      expect(await phoneWs.closed()).toBe(4401);
+      expect(bobWs.socket.readyState).toBe(WebSocket.OPEN);
+    });
+
+    // Needs one line in services.ts (not ours to edit):
+    //   sessions.onEnded((ended) => realtime.disconnect(ended));
+    // Until then a logged-out or deactivated person keeps receiving events. Drop `.fails` then.
+    it.fails('closes a socket when its session ends', async () => {
+      const again = await login(t.url, 'bob@example.com');
+      const ws = await connect(t.url, { authtoken: again.token });
+      await fetch(`${t.url}/v1/auth/logout`, { method: 'POST', headers: { authtoken: again.token } });
+      expect(await ws.closed(1000)).toBe(4401);
     });
 
     it('tells a removed member, and only members see a private channel appear', async () => {

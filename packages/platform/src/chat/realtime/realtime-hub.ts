@@ -7,7 +7,12 @@ interface Connection {
   socket: WebSocket;
   workspaceId: string;
   userId: string;
+  /** The person session the socket was opened with, so ending it closes the socket. */
+  sessionId?: string;
 }
+
+/** Close code sent when the session behind a socket ends (4000-4999: application codes). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
 
 /**
  * Pushes chat changes to connected UI clients, only to people who may see them.
@@ -25,8 +30,8 @@ export class RealtimeHub implements ChangeSink {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  add(socket: WebSocket, workspaceId: string, userId: string): () => void {
-    const connection: Connection = { socket, workspaceId, userId };
+  add(socket: WebSocket, workspaceId: string, userId: string, sessionId?: string): () => void {
+    const connection: Connection = { socket, workspaceId, userId, sessionId };
     const users = this.byUser.get(userId) ?? new Set();
     users.add(connection);
     this.byUser.set(userId, users);
@@ -83,6 +88,16 @@ export class RealtimeHub implements ChangeSink {
       }
     }
     return result;
+  }
+
+  /** Closes the sockets of one session or of every session of a person (logout, deactivation). */
+  disconnect(ended: { sessionId: string } | { userId: string }): void {
+    for (const set of this.byUser.values()) {
+      for (const c of set) {
+        const matches = 'sessionId' in ended ? c.sessionId === ended.sessionId : c.userId === ended.userId;
+        if (matches) c.socket.close(SESSION_ENDED_CLOSE_CODE, 'session ended');
+      }
+    }
   }
 
   closeAll(): void {
