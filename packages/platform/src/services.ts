@@ -40,5 +40,6 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const messages = new MessagesService(new MessagesStore(store.db), channels, bus, clock);
   const realtime = new RealtimeHub(channelsStore, log);
   bus.addSink(realtime);
+  sessions.onEnded((ended) => realtime.disconnect(ended));
   return { store, clock, bus, sessions, users, usersStore, channels, channelsStore, messages, realtime };
 }

@@ -14,7 +14,7 @@ let postgresAvailable: Promise<boolean> | undefined;
 /** Whether the local PostgreSQL answers; in CI its absence is a failure, not a skip. */
 export function hasPostgres(): Promise<boolean> {
   postgresAvailable ??= (async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
       await client.query('select 1');
@@ -59,7 +59,8 @@ export interface StartOptions {
 export async function startPlatform(options: StartOptions = {}): Promise<TestPlatform> {
   const dialect = options.dialect ?? 'sqlite';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const pgSchema = dialect === 'postgres' ? (options.pgSchema ?? `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`) : undefined;
+  const pgSchema =
+    dialect === 'postgres' ? (options.pgSchema ?? `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`) : undefined;
   const config = defaultConfig({
     port: 0,
     host: '127.0.0.1',
@@ -72,7 +73,13 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     demoPassword: DEMO_PASSWORD,
     ...options.config,
   });
-  const platform = await createPlatform(config, { clock: options.clock });
+  let platform: Platform;
+  try {
+    platform = await createPlatform(config, { clock: options.clock });
+  } catch (error) {
+    if (pgSchema && !options.keepData) await dropPostgresSchema(POSTGRES_URL, pgSchema);
+    throw error;
+  }
   const url = await platform.listen();
   return {
     platform,

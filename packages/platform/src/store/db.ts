@@ -77,12 +77,18 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const { db, path } = openSqlite(options.dataDir);
     store = { db, dialect: 'sqlite', sqlitePath: path, close: () => db.destroy() };
   }
-  await migrate(store);
+  await migrate(store, options.pgSchema);
   return store;
 }
 
-async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+async function migrate(store: Store, pgSchema?: string): Promise<void> {
+  // Kysely looks its lock table up in any schema unless told which: pin it to ours so
+  // several schemas in one database (test runs, tenants) never see each other's tables.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider,
+    ...(store.dialect === 'postgres' && pgSchema ? { migrationTableSchema: pgSchema } : {}),
+  });
   // Several nodes may start at once on one PostgreSQL: Kysely's migrator serialises them
   // with an advisory lock, so each migration runs exactly once.
   const { error } = await migrator.migrateToLatest();
