@@ -25,6 +25,8 @@ export interface PlatformConfig {
   prettyLogs: boolean;
   /** Create the demo workspace when the store is empty. */
   seedDemo: boolean;
+  /** Redirect URL matching: seed 000's path-segment prefix rule, or exact (RFC 9700) for strict deployments. */
+  redirectMatch: 'prefix' | 'exact';
   /** Password of the demo people; random (and printed once) when absent. */
   demoPassword?: string;
 }
@@ -42,6 +44,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     logLevel: 'info',
     prettyLogs: false,
     seedDemo: false,
+    redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,
     ...overrides,
   };

@@ -36,6 +36,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
   const services = createServices(config, store, serverKey, options.clock ?? systemClock, logger);
   const auth = new Authenticator();
   auth.add(personStrategy(services.sessions));
+  auth.add(services.appTokens.strategy);
 
   let closing = false;
   const app = await buildServer({ config, services, auth, isClosing: () => closing, logger });

@@ -4,6 +4,8 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { appSelfRoutes } from './api/app-self-routes.js';
+import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { authRoutes } from './auth/routes.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
@@ -14,7 +16,12 @@ import type { PlatformConfig } from './config.js';
 import { healthRoutes } from './health/health-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.js';
+import { schemaRoutes } from './http/schema-routes.js';
+import { consentRoutes } from './oauth/consent-routes.js';
+import { oauth2Routes } from './oauth/oauth2-routes.js';
+import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
+import { loginRoutes } from './web/login-routes.js';
 
 export interface ServerParts {
   config: PlatformConfig;
@@ -51,6 +58,12 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(channelsRoutes, { channels: services.channels, auth });
   await app.register(messagesRoutes, { messages: services.messages, auth });
   await app.register(realtimeRoutes, { hub: services.realtime, auth });
+  await app.register(appsRoutes, { apps: services.apps, grants: services.grants, installations: services.installations, auth });
+  await app.register(oauth2Routes, { exchange: services.exchange, lifecycle: services.lifecycle, users: services.usersStore, auth });
+  await app.register(appSelfRoutes, { lifecycle: services.lifecycle, auth });
+  await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
+  await app.register(loginRoutes, { sessions: services.sessions });
+  await app.register(schemaRoutes);
 
   registerOpenApiRoute(app);
   return app;

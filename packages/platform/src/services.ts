@@ -1,4 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { AppTokenStrategy } from './api/app-token-strategy.js';
+import { AppsService } from './apps/apps-service.js';
+import { AppsStore } from './apps/apps-store.js';
 import { PersonTokens } from './auth/person-tokens.js';
 import { SessionsService } from './auth/sessions-service.js';
 import { SessionsStore } from './auth/sessions-store.js';
@@ -12,6 +15,11 @@ import { UsersService } from './chat/users/users-service.js';
 import { UsersStore } from './chat/users/users-store.js';
 import type { Clock } from './clock.js';
 import type { PlatformConfig } from './config.js';
+import { ExchangeService } from './oauth/exchange-service.js';
+import { GrantService } from './oauth/grant-service.js';
+import { InstallationsStore } from './oauth/installations-store.js';
+import { LifecycleService } from './oauth/lifecycle-service.js';
+import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import type { Store } from './store/db.js';
 
@@ -27,6 +35,13 @@ export interface PlatformServices {
   channelsStore: ChannelsStore;
   messages: MessagesService;
   realtime: RealtimeHub;
+  apps: AppsService;
+  installations: InstallationsStore;
+  grants: GrantService;
+  exchange: ExchangeService;
+  lifecycle: LifecycleService;
+  appTokens: AppTokenStrategy;
+  serverKey: Buffer;
 }
 
 export function createServices(config: PlatformConfig, store: Store, serverKey: Buffer, clock: Clock, log: FastifyBaseLogger): PlatformServices {
@@ -41,5 +56,32 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const realtime = new RealtimeHub(channelsStore, log);
   bus.addSink(realtime);
   sessions.onEnded((ended) => realtime.disconnect(ended));
-  return { store, clock, bus, sessions, users, usersStore, channels, channelsStore, messages, realtime };
+  const box = new SecretBox(deriveKey(serverKey, 'secret-box'));
+  const apps = new AppsService(new AppsStore(store.db), box, clock);
+  const installations = new InstallationsStore(store.db);
+  const grants = new GrantService(apps, installations, store.db, clock, config.redirectMatch);
+  const exchange = new ExchangeService(apps, installations, store.db, box, clock);
+  const appTokens = new AppTokenStrategy(store.db, clock);
+  exchange.onRevoked(() => appTokens.invalidate());
+  apps.onAppChanged(() => appTokens.invalidate());
+  const lifecycle = new LifecycleService(apps, installations, store.db, channels, messages, clock, () => appTokens.invalidate());
+  return {
+    store,
+    clock,
+    bus,
+    sessions,
+    users,
+    usersStore,
+    channels,
+    channelsStore,
+    messages,
+    realtime,
+    apps,
+    installations,
+    grants,
+    exchange,
+    lifecycle,
+    appTokens,
+    serverKey,
+  };
 }

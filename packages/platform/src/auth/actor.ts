@@ -10,7 +10,19 @@ export interface PersonActor {
   role: WorkspaceRole;
 }
 
-export type Actor = PersonActor;
+/** An app calling the API with a user or bot token (Pumble) or a Bearer JWT. */
+export interface AppActor {
+  kind: 'app';
+  appId: string;
+  workspaceId: string;
+  /** The person the app acts for, or its bot user. */
+  userId: string;
+  role: WorkspaceRole;
+  tokenKind: 'user' | 'bot' | 'identity';
+  scopes: ReadonlySet<string>;
+}
+
+export type Actor = PersonActor | AppActor;
 
 declare module 'fastify' {
   interface FastifyRequest {

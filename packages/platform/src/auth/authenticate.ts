@@ -1,6 +1,7 @@
 import { SwitchboardError } from '@switchboard/protocol';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Actor } from './actor.js';
+import { routeScopes } from '../api/scope-table.js';
+import type { Actor, PersonActor } from './actor.js';
 
 export const SESSION_COOKIE = 'sb_session';
 
@@ -30,12 +31,30 @@ export class Authenticator {
   readonly required: preHandlerAsyncHookHandler = async (request) => {
     const actor = await this.resolve(request);
     if (!actor) throw new SwitchboardError('unauthenticated', 'Sign in first: send an Authtoken header or a session cookie.');
+    if (actor.kind === 'app') enforceScope(request, actor.scopes);
     request.actor = actor;
   };
+}
+
+/** The person calling a people-only route (management, consent); apps get 403. */
+export function personOf(request: FastifyRequest): PersonActor {
+  const actor = actorOf(request);
+  if (actor.kind !== 'person') throw new SwitchboardError('forbidden', 'Only people (Authtoken or session) call this route.');
+  return actor;
 }
 
 /** The caller of a route guarded by `Authenticator.required`. */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new SwitchboardError('unauthenticated', 'Sign in first.');
   return request.actor;
+}
+
+/** Scope checks happen here, once, for every route an app calls (see api/scope-table.ts). */
+function enforceScope(request: FastifyRequest, scopes: ReadonlySet<string>): void {
+  const key = `${request.method} ${request.routeOptions.url}`;
+  if (!(key in routeScopes)) throw new SwitchboardError('forbidden', 'Apps cannot call this route.');
+  const needed = routeScopes[key];
+  if (needed && !scopes.has(needed)) {
+    throw new SwitchboardError('missing_scope', `This call needs the ${needed} scope.`, { needed });
+  }
 }

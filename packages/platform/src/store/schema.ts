@@ -110,4 +110,124 @@ export interface Database {
   reactions: ReactionsTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
+  apps: AppsTable;
+  app_installations: AppInstallationsTable;
+  app_authorizations: AppAuthorizationsTable;
+  app_tokens: AppTokensTable;
+  oauth_codes: OAuthCodesTable;
+  signing_keys: SigningKeysTable;
+  event_outbox: EventOutboxTable;
+}
+
+export interface AppsTable {
+  id: string;
+  owner_user_id: string;
+  owner_workspace_id: string;
+  name: string;
+  /** The registered manifest as JSON text. */
+  manifest: string;
+  client_secret_enc: string;
+  app_key_enc: string;
+  app_key_hash: string;
+  signing_secret_enc: string;
+  previous_signing_secret_enc: string | null;
+  previous_signing_until: number | null;
+  published: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppInstallationsTable {
+  id: string;
+  app_id: string;
+  workspace_id: string;
+  bot_user_id: string | null;
+  /** JSON array of granted bot scopes. */
+  bot_scopes: string;
+  /** The live bot token, sealed: every authorization returns it again (PROTOCOL.md 4.1). */
+  bot_token_enc: string | null;
+  installed_by: string;
+  installed_at: number;
+  uninstalled_at: number | null;
+}
+
+export interface AppAuthorizationsTable {
+  id: string;
+  app_id: string;
+  workspace_id: string;
+  user_id: string;
+  /** JSON array of granted user scopes. */
+  user_scopes: string;
+  granted_at: number;
+  revoked_at: number | null;
+}
+
+export type AppTokenKind = 'user' | 'bot' | 'refresh';
+
+export interface AppTokensTable {
+  token_hash: string;
+  kind: AppTokenKind;
+  app_id: string;
+  workspace_id: string;
+  user_id: string;
+  installation_id: string | null;
+  authorization_id: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface OAuthCodesTable {
+  code_hash: string;
+  app_id: string;
+  workspace_id: string;
+  user_id: string;
+  redirect_url: string;
+  user_scopes: string;
+  bot_scopes: string;
+  is_reinstall: Flag;
+  /** `pumble` (/oauth2/access) or `watson` (/oauth/token). */
+  flow: 'pumble' | 'watson';
+  code_challenge: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  /** JSON array of token hashes issued with this code, revoked if the code is replayed. */
+  issued_token_hashes: string | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk_enc: string;
+  public_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface EventOutboxTable {
+  id: string;
+  app_id: string;
+  workspace_id: string;
+  event_type: string;
+  /** Ordering key: events of one (app, channel) are delivered in order. */
+  channel_key: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+  attempts: number;
+  next_attempt_at: number;
+  first_failed_at: number | null;
+  lease_until: number | null;
+  created_at: number;
+}
+
+/** Delivery columns of event_outbox (migration 004); merges into the interface above. */
+export interface EventOutboxTable {
+  lease_owner: string | null;
+  target: string | null;
+  outbound_index: number | null;
+  delivered_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
 }

@@ -18,7 +18,7 @@ export const realtimeRoutes: FastifyPluginAsyncZod<{ hub: RealtimeHub; auth: Aut
     },
     wsHandler: (socket, request) => {
       const actor = actorOf(request);
-      const remove = hub.add(socket, actor.workspaceId, actor.userId, actor.sessionId);
+      const remove = hub.add(socket, actor.workspaceId, actor.userId, actor.kind === 'person' ? actor.sessionId : undefined);
       let alive = true;
       const heartbeat = setInterval(() => {
         if (!alive) return socket.terminate();

@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as chatCore from './001_chat_core.js';
 import * as peopleAuth from './002_people_auth.js';
+import * as apps from './003_apps.js';
+import * as delivery from './004_delivery.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
   '001_chat_core': chatCore,
   '002_people_auth': peopleAuth,
+  '003_apps': apps,
+  '004_delivery': delivery,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,114 @@
+import { createHmac } from 'node:crypto';
+import { isSwitchboardError, type Scope, SwitchboardError, scopeDescriptions } from '@switchboard/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { PersonActor } from '../auth/actor.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { UsersStore } from '../chat/users/users-store.js';
+import { constantTimeEqual } from '../security/tokens.js';
+import { escapeHtml, page } from '../web/html.js';
+import type { CheckedConsent, ConsentRequest, GrantService } from './grant-service.js';
+
+const ConsentQuery = z.object({
+  redirectUrl: z.string().max(2048).default(''),
+  clientId: z.string().max(64).default(''),
+  scopes: z.string().max(2000).default(''),
+  defaultWorkspaceId: z.string().max(64).optional(),
+  isReinstall: z.string().max(8).optional(),
+  state: z.string().max(1024).optional(),
+  code_challenge: z.string().max(128).optional(),
+});
+const ConsentForm = ConsentQuery.extend({ workspaceId: z.string().max(64), decision: z.enum(['allow', 'cancel']), csrf: z.string().max(128) });
+
+export interface ConsentRoutesOptions {
+  grants: GrantService;
+  users: UsersStore;
+  auth: Authenticator;
+  csrfKey: Buffer;
+}
+
+function toConsent(query: z.infer<typeof ConsentQuery>): ConsentRequest {
+  return {
+    clientId: query.clientId,
+    redirectUrl: query.redirectUrl,
+    scopes: query.scopes,
+    isReinstall: query.isReinstall === 'true',
+    state: query.state,
+    codeChallenge: query.code_challenge,
+  };
+}
+
+function scopeList(title: string, scopes: readonly Scope[]): string {
+  if (scopes.length === 0) return '';
+  return `<h2 style="font-size:15px">${escapeHtml(title)}</h2><ul>${scopes.map((s) => `<li>${escapeHtml(scopeDescriptions[s])} <small>(${escapeHtml(s)})</small></li>`).join('')}</ul>`;
+}
+
+function errorPage(reply: FastifyReply, status: number, message: string) {
+  return reply
+    .status(status)
+    .type('text/html')
+    .send(page('Cannot authorize', `<h1>This app cannot be authorized</h1><p class="error">${escapeHtml(message)}</p>`));
+}
+
+/** The consent screen (PROTOCOL.md 4.1): a signed-in person allows or cancels an app's request. */
+export const consentRoutes: FastifyPluginAsyncZod<ConsentRoutesOptions> = async (app, { grants, users, auth, csrfKey }) => {
+  const csrfFor = (person: PersonActor) => createHmac('sha256', csrfKey).update(person.sessionId).digest('base64url');
+
+  async function signedIn(request: FastifyRequest): Promise<PersonActor | undefined> {
+    try {
+      const actor = await auth.resolve(request);
+      return actor?.kind === 'person' ? actor : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  app.get('/access-request', { schema: { tags: ['oauth'], summary: 'Consent screen (HTML)', querystring: ConsentQuery } }, async (request, reply) => {
+    const person = await signedIn(request);
+    if (!person) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
+    let checked: CheckedConsent;
+    try {
+      checked = await grants.check(toConsent(request.query));
+    } catch (error) {
+      if (isSwitchboardError(error)) return errorPage(reply, 400, error.message);
+      throw error;
+    }
+    const workspaces = await users.listWorkspacesOfAccount(person.accountId);
+    const selected = request.query.defaultWorkspaceId ?? person.workspaceId;
+    const hidden = Object.entries(request.query)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
+      .join('');
+    const manifest = checked.manifest;
+    const avatar = manifest.avatarUrl ? `<img src="${escapeHtml(manifest.avatarUrl)}" alt="">` : '';
+    const body = `<div class="app">${avatar}<h1>${escapeHtml(manifest.displayName)} wants access</h1></div>
+<p>${request.query.isReinstall === 'true' ? 'Reinstalling re-authorizes the app’s bot with the scopes below.' : 'Review what the app asks for.'}</p>
+${scopeList('As you', checked.userScopes)}${scopeList('As its bot', checked.botScopes)}
+<form method="post" action="/access-request">${hidden}<input type="hidden" name="csrf" value="${csrfFor(person)}">
+<label for="workspaceId">Workspace</label><select id="workspaceId" name="workspaceId">${workspaces
+      .map((w) => `<option value="${escapeHtml(w.id)}"${w.id === selected ? ' selected' : ''}>${escapeHtml(w.name)}</option>`)
+      .join('')}</select>
+<div class="actions"><button class="primary" type="submit" name="decision" value="allow">Allow</button><button type="submit" name="decision" value="cancel">Cancel</button></div></form>`;
+    return reply.type('text/html').send(page(`Authorize ${manifest.displayName}`, body));
+  });
+
+  app.post('/access-request', { schema: { tags: ['oauth'], summary: 'Consent decision (form post)', body: ConsentForm } }, async (request, reply) => {
+    const person = await signedIn(request);
+    if (!person) return errorPage(reply, 401, 'Your session has ended; start again from the app.');
+    if (!constantTimeEqual(csrfFor(person), request.body.csrf)) return errorPage(reply, 403, 'The form has expired; start again from the app.');
+    let checked: CheckedConsent;
+    const consent = toConsent(request.body);
+    try {
+      checked = await grants.check(consent);
+    } catch (error) {
+      if (isSwitchboardError(error)) return errorPage(reply, 400, error.message);
+      throw error;
+    }
+    if (request.body.decision === 'cancel') return reply.redirect(grants.denied(checked, request.body.state), 302);
+    const membership = await grants.membership(person.accountId, request.body.workspaceId);
+    if (!membership) return errorPage(reply, 403, new SwitchboardError('forbidden', 'You are not a member of that workspace.').message);
+    const { redirectUrl } = await grants.allow(checked, consent, request.body.workspaceId, membership.id);
+    return reply.redirect(redirectUrl, 302);
+  });
+};
