@@ -1,7 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
+
+/** Random bytes drawn in bulk: one randomFillSync per 1 024 ids instead of a randomBytes call each. */
+const POOL_IDS = 1024;
+const pool = Buffer.allocUnsafe(POOL_IDS * 4);
+let poolOffset = pool.length;
+
+function randomHex8(): string {
+  if (poolOffset >= pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  // Each byte of the pool is used once, then the pool is refilled.
+  const hex = pool.toString('hex', poolOffset, poolOffset + 4);
+  poolOffset += 4;
+  return hex;
+}
 
 /**
  * 24 lowercase hex chars (like the Mongo ids Pumble uses): 6 bytes of epoch ms, a 2-byte
@@ -20,5 +36,5 @@ export function newId(now: number = Date.now()): string {
       counter = 0;
     }
   }
-  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(4, '0') + randomBytes(4).toString('hex');
+  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(4, '0') + randomHex8();
 }
