@@ -5,6 +5,7 @@ import type { ChannelsTable, ChannelType, WorkspaceRole } from '../../store/sche
 import type { ChangeBus } from '../changes.js';
 import type { UsersStore } from '../users/users-store.js';
 import { toChannel } from '../views.js';
+import { MembershipCache } from './access-cache.js';
 import type { ChannelsStore } from './channels-store.js';
 
 /** The caller as the chat core sees it: a person or (later) an app acting as a user. */
@@ -30,19 +31,29 @@ export function normaliseChannelName(name: string): string {
 
 /** Channels: who may see, join, post, manage. Private channels and DMs are invisible to outsiders. */
 export class ChannelsService {
+  private readonly memberships = new MembershipCache();
+
   constructor(
     private readonly store: ChannelsStore,
     private readonly users: UsersStore,
     private readonly bus: ChangeBus,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Membership and archive changes committed through the bus drop the cache right after commit.
+    bus.addSink(this.memberships);
+  }
 
   /** The channel if the caller may read it; 404 otherwise so private channels don't leak. */
   async readable(caller: ChatCaller, channelId: string): Promise<{ channel: ChannelsTable; isMember: boolean }> {
-    const channel = await this.store.find(channelId);
-    if (!channel || channel.workspace_id !== caller.workspaceId) throw new SwitchboardError('not_found', 'No such channel.');
-    const isMember = await this.store.isMember(channelId, caller.userId);
+    const now = this.clock.now();
+    const cached = this.memberships.get(channelId, caller.userId, now);
+    if (cached && cached.workspace_id === caller.workspaceId) return { channel: cached, isMember: true };
+    const ticket = this.memberships.ticket();
+    const found = await this.store.findForUser(channelId, caller.userId);
+    if (!found || found.channel.workspace_id !== caller.workspaceId) throw new SwitchboardError('not_found', 'No such channel.');
+    const { channel, isMember } = found;
     if (!isMember && channel.type !== 'PUBLIC') throw new SwitchboardError('not_found', 'No such channel.');
+    if (isMember) this.memberships.set(ticket, channelId, caller.userId, channel, now);
     return { channel, isMember };
   }
 

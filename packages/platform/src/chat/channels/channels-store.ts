@@ -11,6 +11,20 @@ export class ChannelsStore {
     return db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The channel and whether `userId` is in it, in one query (the access check of every chat call). */
+  async findForUser(id: string, userId: string, db: Db = this.db): Promise<{ channel: ChannelsTable; isMember: boolean } | undefined> {
+    const row = await db
+      .selectFrom('channels')
+      .leftJoin('channel_members', (join) => join.onRef('channel_members.channel_id', '=', 'channels.id').on('channel_members.user_id', '=', userId))
+      .selectAll('channels')
+      .select('channel_members.user_id as member')
+      .where('channels.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { member, ...channel } = row;
+    return { channel, isMember: member !== null };
+  }
+
   findByName(workspaceId: string, name: string) {
     return this.db
       .selectFrom('channels')
