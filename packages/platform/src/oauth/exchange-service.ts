@@ -119,7 +119,17 @@ export class ExchangeService {
       await trx.insertInto('app_installations').values(installation).execute();
     }
     if (installation.bot_user_id) {
-      const rotate = firstInstall || code.is_reinstall === 1 || !installation.bot_token_enc;
+      const current = installation.bot_token_enc ? this.box.open(installation.bot_token_enc, `installation:${installation.id}:botToken`) : undefined;
+      // A bot token revoked by a replayed code must not be handed out again: issue a fresh one.
+      const live = current
+        ? await trx
+            .selectFrom('app_tokens')
+            .select('token_hash')
+            .where('token_hash', '=', hashToken(current))
+            .where('revoked_at', 'is', null)
+            .executeTakeFirst()
+        : undefined;
+      const rotate = firstInstall || code.is_reinstall === 1 || !live;
       if (rotate) {
         // A reinstall re-grants the bot's scopes and kills the old bot token at once.
         await this.store.revokeTokens(trx, { appId: app.id, workspaceId, kind: 'bot' }, now);
@@ -131,8 +141,8 @@ export class ExchangeService {
           .set({ bot_token_enc: this.box.seal(botToken, `installation:${installation.id}:botToken`), bot_scopes: code.bot_scopes })
           .where('id', '=', installation.id)
           .execute();
-      } else if (installation.bot_token_enc) {
-        botToken = this.box.open(installation.bot_token_enc, `installation:${installation.id}:botToken`);
+      } else {
+        botToken = current;
       }
     }
     const authorizationId = await this.authorize(trx, app.id, workspaceId, code, now);
