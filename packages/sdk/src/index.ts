@@ -10,9 +10,30 @@
  * const client = new ApiClient({ baseUrl, auth: { token: (await store.getBotToken(workspaceId))!, appKey } });
  */
 
+export { type AnyListenerContext, App, createApp } from './app/app.js';
+export type { AppOptions } from './app/app-options.js';
+export { AppConfigError } from './app/config-error.js';
+export type {
+  ActionContext,
+  BaseContext,
+  CommandContext,
+  EventContext,
+  EventPayload,
+  MenuContext,
+  ModalCapable,
+  ShortcutContext,
+  ViewContext,
+} from './app/context.js';
+export type { DeclarativeListeners, EventListenerSpec, Handler } from './app/declarative.js';
+export type { ErrorInfo, ErrorListener } from './app/delivery-runner.js';
+export type { MenuProducer, MessageEventOptions, ViewFilter } from './app/listener-chains.js';
+export { type Middleware, type Next, runMiddleware } from './app/middleware.js';
 export * from './client/index.js';
 export { DeliveryDeduper, type DeliveryDeduperOptions } from './delivery-deduper.js';
 export { AppTokenManager, type AppTokenManagerOptions } from './identity/app-token-manager.js';
+export { type HttpAddress, HttpReceiver, type HttpReceiverOptions, type ListenOptions } from './receivers/http-receiver.js';
+export type { AckFn, AckReply, Delivery, Receiver, ReceiverHost } from './receivers/receiver.js';
+export { type RouteMethod, Router, type WebHandler } from './receivers/router.js';
 export { type HeaderBag, headerValue, type RequestView } from './request-view.js';
 export type { CredentialsStore, OAuth2AccessTokenResponse } from './stores/credentials-store.js';
 export { JsonFileTokenStore } from './stores/json-file-token-store.js';

@@ -1,0 +1,90 @@
+import type { ManifestInput } from '@switchboard/protocol';
+import type { HttpOptions } from '../client/index.js';
+import type { Receiver } from '../receivers/receiver.js';
+import type { Router } from '../receivers/router.js';
+import type { CredentialsStore } from '../stores/credentials-store.js';
+import { AppConfigError } from './config-error.js';
+import type { DeclarativeListeners } from './declarative.js';
+import type { ErrorListener } from './delivery-runner.js';
+
+/** Everything `createApp` accepts: the app, its credentials, and (optionally) its listeners. */
+export interface AppOptions extends DeclarativeListeners {
+  /** The registered manifest (PROTOCOL.md 3.1); listeners are checked against it. */
+  manifest?: ManifestInput;
+  /** Or a path to it as JSON. */
+  manifestPath?: string;
+  /** Required: deliveries are verified with it (several while rolling a new one out). */
+  signingSecret: string | readonly string[];
+  /** Also accept Watson-style webhooks signed with this secret and answer their challenge. */
+  webhookSecret?: string;
+  /** Where OAuth tokens live; gives listeners `ctx.client`. Needs `apiBaseUrl` and `appKey`. */
+  tokenStore?: CredentialsStore;
+  apiBaseUrl?: string;
+  appKey?: string;
+  /** Timeouts and retries of the API clients handed to listeners. */
+  clientOptions?: Omit<HttpOptions, 'baseUrl'>;
+  /** A transport other than HTTP for `app.start()` (socket mode, relay). `app.fetch` keeps working. */
+  receiver?: Receiver;
+  /** Add custom HTTP routes (seed 000). Called once, inside `createApp`. */
+  onServerConfiguring?: (router: Router) => void;
+  /** Same as calling `app.onError(listener)`. */
+  onError?: ErrorListener;
+  /** Ack a trigger empty after this long if its handler has not answered. Default 2 500 ms (the platform waits 3 s). */
+  autoAckAfterMs?: number;
+  /** Accepted signature clock skew. Default 5 minutes. */
+  toleranceMs?: number;
+  /** Default 1 MB. */
+  maxBodyBytes?: number;
+  /** How many delivery ids to remember for de-duplication. Default 10 000. */
+  dedupeCapacity?: number;
+  /** Clock in epoch ms for signature checks, injectable for tests. */
+  now?: () => number;
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof AppOptions>([
+  'manifest',
+  'manifestPath',
+  'signingSecret',
+  'webhookSecret',
+  'tokenStore',
+  'apiBaseUrl',
+  'appKey',
+  'clientOptions',
+  'receiver',
+  'onServerConfiguring',
+  'onError',
+  'autoAckAfterMs',
+  'toleranceMs',
+  'maxBodyBytes',
+  'dedupeCapacity',
+  'now',
+  'slashCommands',
+  'shortcuts',
+  'events',
+  'blockInteractions',
+  'viewAction',
+  'dynamicMenus',
+]);
+
+/**
+ * Rejects what would otherwise fail later and quietly: a typo'd option, a missing secret, a
+ * token store that cannot build clients.
+ * @example checkOptions({ signingSecret: '' }) // throws AppConfigError
+ */
+export function checkOptions(options: AppOptions): void {
+  const problems: string[] = [];
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) problems.push(`Unknown createApp option "${key}".`);
+  }
+  const secrets = typeof options.signingSecret === 'string' ? [options.signingSecret] : (options.signingSecret ?? []);
+  if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret.length === 0)) {
+    problems.push('signingSecret is missing: copy it from the app registration (it verifies every delivery).');
+  }
+  if (options.tokenStore && (!options.apiBaseUrl || !options.appKey)) {
+    problems.push('A tokenStore needs apiBaseUrl and appKey, or ctx.client could not call the API.');
+  }
+  if (options.autoAckAfterMs !== undefined && !(options.autoAckAfterMs > 0 && options.autoAckAfterMs < 3000)) {
+    problems.push('autoAckAfterMs must be between 0 and 3000 ms: the platform gives up after 3 s.');
+  }
+  if (problems.length > 0) throw new AppConfigError(problems);
+}

@@ -1,0 +1,230 @@
+import type { AppPayload, EventType, Manifest } from '@switchboard/protocol';
+import { DeliveryDeduper } from '../delivery-deduper.js';
+import { type HttpAddress, HttpReceiver, type ListenOptions } from '../receivers/http-receiver.js';
+import type { Receiver } from '../receivers/receiver.js';
+import type { Router } from '../receivers/router.js';
+import { type AppOptions, checkOptions } from './app-options.js';
+import { BotCredentials } from './bot-credentials.js';
+import { AppConfigError } from './config-error.js';
+import type { ActionContext, BaseContext, CommandContext, EventContext, EventPayload, ShortcutContext, ViewContext } from './context.js';
+import { registerDeclarative } from './declarative.js';
+import { DeliveryRunner, type ErrorInfo, type ErrorListener } from './delivery-runner.js';
+import { type AnyContext, commandKey, DispatchTable } from './dispatch-table.js';
+import {
+  chainOf,
+  type MenuProducer,
+  type MessageEventOptions,
+  menuHandler,
+  skipOwnBotMessages,
+  textFilter,
+  type ViewFilter,
+  viewFilter,
+} from './listener-chains.js';
+import { checkRegistration, isMessageEvent, loadManifest } from './manifest-rules.js';
+import type { Middleware } from './middleware.js';
+
+/** The context global middleware (`app.use`) sees: any trigger or event. */
+export type AnyListenerContext = BaseContext<AppPayload | EventPayload>;
+
+/**
+ * A Switchboard (or Pumble) app: listeners in one dispatch table, a transport-agnostic core,
+ * and the HTTP adapters. Create it with {@link createApp}.
+ */
+export class App {
+  readonly manifest: Manifest;
+  /** Custom HTTP routes, shared by `fetch`, `requestListener` and `start`. */
+  readonly router: Router;
+  private readonly table = new DispatchTable();
+  private readonly middleware: Middleware<AnyContext>[] = [];
+  private readonly errorListeners: ErrorListener[] = [];
+  private readonly credentials: BotCredentials;
+  private readonly runner: DeliveryRunner;
+  private readonly http: HttpReceiver;
+  private readonly receiver: Receiver | undefined;
+  private started = false;
+
+  constructor(options: AppOptions) {
+    checkOptions(options);
+    this.manifest = loadManifest(options);
+    this.credentials = new BotCredentials(options);
+    this.runner = new DeliveryRunner({
+      table: this.table,
+      middleware: this.middleware,
+      credentials: this.credentials,
+      deduper: new DeliveryDeduper({ capacity: options.dedupeCapacity }),
+      autoAckAfterMs: options.autoAckAfterMs ?? 2500,
+      reportError: (error, info) => this.emitError(error, info),
+    });
+    this.http = new HttpReceiver(options);
+    this.http.bind(this.runner);
+    this.router = this.http.router;
+    this.receiver = options.receiver;
+    if (options.onError) this.onError(options.onError);
+    registerDeclarative(this, options);
+    options.onServerConfiguring?.(this.router);
+  }
+
+  /**
+   * Handles a slash command declared in the manifest.
+   * @example app.command('/echo', async (ctx) => { ctx.ack(); await ctx.say(ctx.payload.text); });
+   */
+  command(command: string, ...handlers: Middleware<CommandContext>[]): this {
+    checkRegistration(this.manifest, 'command', command);
+    this.table.add(commandKey(command), chainOf([], handlers));
+    return this;
+  }
+
+  /**
+   * Handles a global or message shortcut.
+   * @example app.shortcut('say_hi', (ctx) => ctx.ack('Hi!'));
+   */
+  shortcut(name: string, ...handlers: Middleware<ShortcutContext>[]): this {
+    checkRegistration(this.manifest, 'shortcut', name);
+    this.table.add(`shortcut:${name}`, chainOf([], handlers));
+    return this;
+  }
+
+  /**
+   * Handles an event; acked before the handler runs. Message events accept `match` and `includeBotMessages`.
+   * @example app.event('NEW_MESSAGE', { match: /^ping$/ }, (ctx) => ctx.reply('pong'));
+   */
+  event<T extends EventType>(name: T, ...handlers: Middleware<EventContext<T>>[]): this;
+  event<T extends EventType>(name: T, options: MessageEventOptions, ...handlers: Middleware<EventContext<T>>[]): this;
+  event<T extends EventType>(name: T, ...rest: (MessageEventOptions | Middleware<EventContext<T>>)[]): this {
+    checkRegistration(this.manifest, 'event', name);
+    const options = typeof rest[0] === 'object' ? (rest.shift() as MessageEventOptions) : {};
+    const unknown = Object.keys(options).filter((key) => key !== 'match' && key !== 'includeBotMessages');
+    if (unknown.length > 0) throw new AppConfigError([`Unknown option(s) for event ${name}: ${unknown.join(', ')}.`]);
+    const filters: Middleware<AnyContext>[] = [];
+    if ((options.match !== undefined || options.includeBotMessages !== undefined) && !isMessageEvent(name)) {
+      throw new AppConfigError([`match and includeBotMessages only apply to NEW_MESSAGE and UPDATED_MESSAGE, not ${name}.`]);
+    }
+    if (isMessageEvent(name) && !options.includeBotMessages) filters.push(skipOwnBotMessages);
+    if (options.match !== undefined) filters.push(textFilter(options.match));
+    this.table.add(`event:${name}`, chainOf(filters, rest as Middleware<EventContext<T>>[]));
+    return this;
+  }
+
+  /**
+   * Handles a block interaction (button, select, …) by its `onAction`.
+   * @example app.action('approve', async (ctx) => { ctx.ack(); await ctx.reply(`Approved: ${ctx.value}`); });
+   */
+  action(onAction: string, ...handlers: Middleware<ActionContext>[]): this {
+    checkRegistration(this.manifest, 'action', onAction);
+    this.table.add(`action:${onAction}`, chainOf([], handlers));
+    return this;
+  }
+
+  /**
+   * Handles modal submits and closes, optionally only for one `callbackId` or action type.
+   * @example app.view({ callbackId: 'feedback', viewActionType: 'SUBMIT' }, (ctx) => ctx.ack());
+   */
+  view(...handlers: Middleware<ViewContext>[]): this;
+  view(filter: ViewFilter, ...handlers: Middleware<ViewContext>[]): this;
+  view(...rest: (ViewFilter | Middleware<ViewContext>)[]): this {
+    checkRegistration(this.manifest, 'view', '');
+    const filter = typeof rest[0] === 'object' ? (rest.shift() as ViewFilter) : undefined;
+    this.table.add('view', chainOf(filter ? [viewFilter(filter)] : [], rest as Middleware<ViewContext>[]));
+    return this;
+  }
+
+  /**
+   * Answers a dynamic menu with the producer's options.
+   * @example app.menu('pick_project', async (ctx) => projects.filter((p) => p.includes(ctx.payload.query)).map((p) => ({ text: p, value: p })));
+   */
+  menu(onAction: string, producer: MenuProducer): this {
+    checkRegistration(this.manifest, 'menu', onAction);
+    this.table.add(`menu:${onAction}`, chainOf([], [menuHandler(producer)]));
+    return this;
+  }
+
+  /**
+   * Middleware run before every listener (logging, metrics, a shared filter).
+   * @example app.use(async (ctx, next) => { const t = Date.now(); await next(); log(ctx.payload, Date.now() - t); });
+   */
+  use(middleware: Middleware<AnyListenerContext>): this {
+    this.middleware.push(middleware as unknown as Middleware<AnyContext>);
+    return this;
+  }
+
+  /**
+   * Receives every error a listener or the transport raised; the process keeps running.
+   * Without a listener, errors are logged to stderr.
+   * @example app.onError((error, { payload }) => logger.error({ error, payload }));
+   */
+  onError(listener: ErrorListener): this {
+    this.errorListeners.push(listener);
+    return this;
+  }
+
+  /** Route keys and listener counts, e.g. `["command:/echo x1"]`. @example console.log(app.routes); */
+  get routes(): string[] {
+    return this.table.describe();
+  }
+
+  /**
+   * The Web-standard HTTP handler: verifies, dispatches, answers.
+   * @example export default { fetch: app.fetch }; // Bun, Deno, workers
+   */
+  get fetch(): (request: Request) => Promise<Response> {
+    return this.http.fetch;
+  }
+
+  /**
+   * A node:http listener, to mount in express / fastify / a plain server.
+   * @example createServer(app.requestListener).listen(3000);
+   */
+  get requestListener(): HttpReceiver['requestListener'] {
+    return this.http.requestListener;
+  }
+
+  /**
+   * Starts the transport: an own HTTP server by default, else the `receiver` given to createApp.
+   * @example const { url } = (await app.start({ port: 3000 }))!;
+   */
+  async start(listen: ListenOptions = {}): Promise<HttpAddress | undefined> {
+    if (this.started) throw new Error('The app is already started.');
+    await this.credentials.ready();
+    if (this.receiver) await this.receiver.start(this.runner);
+    else await this.http.start(this.runner, listen);
+    this.started = true;
+    return this.http.address();
+  }
+
+  /**
+   * Stops the transport and clears the core's timers; in-flight handlers may still finish.
+   * @example await app.stop();
+   */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.runner.stop();
+    await (this.receiver ?? this.http).stop();
+  }
+
+  private emitError(error: unknown, info: ErrorInfo): void {
+    if (this.errorListeners.length === 0) {
+      console.error('[switchboard] unhandled error', error);
+      return;
+    }
+    for (const listener of this.errorListeners) {
+      try {
+        listener(error, info);
+      } catch (listenerError) {
+        // An error listener must not take the process down either.
+        console.error('[switchboard] onError listener threw', listenerError);
+      }
+    }
+  }
+}
+
+/**
+ * Creates an app. Everything is validated here: a missing signing secret, an unknown option, a
+ * listener for a command the manifest does not declare all throw now, not at the first request.
+ * @example
+ * const app = createApp({ manifestPath: './manifest.json', signingSecret: process.env.SIGNING_SECRET!,
+ *   slashCommands: [{ command: '/echo', handler: (ctx) => ctx.ack(ctx.payload.text) }] });
+ * await app.start({ port: 3000 });
+ */
+export function createApp(options: AppOptions): App {
+  return new App(options);
+}

@@ -1,0 +1,97 @@
+import type { MenuOption, ViewActionType } from '@switchboard/protocol';
+import type { MenuContext, ViewContext } from './context.js';
+import type { AnyContext, Chain } from './dispatch-table.js';
+import type { Middleware } from './middleware.js';
+
+/**
+ * Builds listener chains: routing filters first, then a marker, then the user's middleware.
+ * The marker records that a filter let the delivery through, so a trigger that no listener
+ * accepted is answered "not handled" instead of silently acked.
+ */
+
+const handled = new WeakSet<object>();
+
+/** Whether some listener's filters let this context through. @example if (!wasHandled(ctx)) ctx.nack(); */
+export function wasHandled(ctx: object): boolean {
+  return handled.has(ctx);
+}
+
+const markHandled: Middleware<AnyContext> = (ctx, next) => {
+  handled.add(ctx);
+  return next();
+};
+
+/**
+ * @example chainOf([textFilter(/^hi/)], [handler])
+ */
+export function chainOf<C>(filters: readonly Middleware<AnyContext>[], handlers: readonly Middleware<C>[]): Chain {
+  if (handlers.length === 0) throw new TypeError('A listener needs at least one handler.');
+  for (const handler of handlers) if (typeof handler !== 'function') throw new TypeError('Listener handlers must be functions.');
+  // The typed context interfaces are views of AnyContext, so this widening is sound at run time.
+  return [...filters, markHandled, ...(handlers as unknown as readonly Middleware<AnyContext>[])];
+}
+
+export interface MessageEventOptions {
+  /** Only messages whose text contains this string or matches this pattern; the match lands in `ctx.match`. */
+  match?: string | RegExp;
+  /** Also run for messages this app's bot wrote. Default false, so a bot never answers itself in a loop. */
+  includeBotMessages?: boolean;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function messageText(ctx: AnyContext): string | undefined {
+  const body = (ctx.payload as { body?: { tx?: unknown } }).body;
+  return typeof body?.tx === 'string' ? body.tx : undefined;
+}
+
+/** @example textFilter('deploy') */
+export function textFilter(match: string | RegExp): Middleware<AnyContext> {
+  // Without the global flag, so `match()` returns groups and repeated use keeps no lastIndex.
+  const pattern = typeof match === 'string' ? new RegExp(escapeRegExp(match)) : new RegExp(match.source, match.flags.replace(/[gy]/g, ''));
+  return (ctx, next) => {
+    const found = messageText(ctx)?.match(pattern);
+    if (!found) return;
+    ctx.match = found;
+    return next();
+  };
+}
+
+/** Drops messages written by this app's own bot (known from the token store). */
+export const skipOwnBotMessages: Middleware<AnyContext> = (ctx, next) => {
+  const author = (ctx.payload as { body?: { aId?: unknown } }).body?.aId;
+  if (ctx.botUserId !== undefined && author === ctx.botUserId) return;
+  return next();
+};
+
+export interface ViewFilter {
+  /** Only views with this `callbackId` (exact, or matching the pattern). */
+  callbackId?: string | RegExp;
+  /** Only submits or only closes. */
+  viewActionType?: ViewActionType;
+}
+
+/** @example viewFilter({ callbackId: 'feedback', viewActionType: 'SUBMIT' }) */
+export function viewFilter(filter: ViewFilter): Middleware<AnyContext> {
+  return (ctx, next) => {
+    const payload = (ctx as unknown as ViewContext).payload;
+    const id = payload.view.callbackId ?? '';
+    if (filter.viewActionType && payload.viewActionType !== filter.viewActionType) return;
+    if (typeof filter.callbackId === 'string' && id !== filter.callbackId) return;
+    if (filter.callbackId instanceof RegExp && !new RegExp(filter.callbackId.source, filter.callbackId.flags.replace(/[gy]/g, '')).test(id)) return;
+    return next();
+  };
+}
+
+/** Produces a dynamic menu's options for the person's query. */
+export type MenuProducer = (ctx: MenuContext) => readonly MenuOption[] | Promise<readonly MenuOption[]>;
+
+/** Wraps a producer as the last step of a menu chain: its result is the reply (PROTOCOL.md 6.3). */
+export function menuHandler(producer: MenuProducer): Middleware<MenuContext> {
+  if (typeof producer !== 'function') throw new TypeError('A dynamic menu needs a producer function.');
+  return async (ctx) => {
+    const options = await producer(ctx);
+    const { onAction, triggerId } = ctx.payload;
+    (ctx as unknown as AnyContext).answer({ status: 200, body: { onAction, options: [...options], triggerId } });
+  };
+}

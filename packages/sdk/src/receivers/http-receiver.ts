@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_MAX_BODY_BYTES } from '../verify.js';
+import { readNodeBody, readWebBody } from './body-limit.js';
+import { createDeliveryEndpoint, type DeliveryEndpoint, type DeliveryEndpointOptions, type HttpReply, jsonReply } from './http-delivery.js';
+import { sendWebResponse, toWebRequest } from './node-adapter.js';
+import type { Receiver, ReceiverHost } from './receiver.js';
+import { Router, type WebHandler } from './router.js';
+
+export interface HttpReceiverOptions extends DeliveryEndpointOptions {
+  /** Custom routes; every POST no route claims is treated as a platform delivery. */
+  router?: Router;
+}
+
+export interface ListenOptions {
+  /** 0 picks a free port (tests). Default 3000. */
+  port?: number;
+  /** Default `127.0.0.1`, so a dev app is not exposed by accident; use `0.0.0.0` behind a proxy or in a container. */
+  hostname?: string;
+}
+
+export interface HttpAddress {
+  port: number;
+  url: string;
+}
+
+const notFound = (): HttpReply => jsonReply(404, { code: 'not_found', message: 'No such route.' });
+const tooLarge = (max: number): HttpReply => jsonReply(413, { code: 'payload_too_large', message: `The request body exceeds ${max} bytes.` });
+
+/**
+ * Receives deliveries over HTTP. One Web-standard core (`fetch`), a node:http adapter
+ * (`requestListener`) and an own server (`start`) — all three share the route table and the
+ * delivery endpoint, so behaviour never differs between them.
+ * @example
+ * const receiver = new HttpReceiver({ signingSecret });
+ * await receiver.start(app, { port: 3000 });
+ * // or: serve(receiver.fetch) on any Web-standard runtime, after receiver.bind(app)
+ */
+export class HttpReceiver implements Receiver {
+  readonly router: Router;
+  private readonly endpoint: DeliveryEndpoint;
+  private readonly maxBodyBytes: number;
+  private host: ReceiverHost | undefined;
+  private server: Server | undefined;
+
+  constructor(options: HttpReceiverOptions) {
+    // Throws now when the signing secret is missing, not at the first request.
+    this.endpoint = createDeliveryEndpoint(options);
+    this.router = options.router ?? new Router();
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
+  /**
+   * Connects the receiver to an app without opening a port, for `fetch` / `requestListener`.
+   * @example receiver.bind(app); export default { fetch: receiver.fetch };
+   */
+  bind(host: ReceiverHost): void {
+    this.host = host;
+  }
+
+  /**
+   * The Web-standard core: `Request → Response`.
+   * @example const response = await receiver.fetch(new Request('http://app/hook', { method: 'POST', headers, body }));
+   */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    const route = this.router.match(request.method, path);
+    if (route) return this.runRoute(route, request);
+    let reply: HttpReply;
+    if (request.method !== 'POST') reply = notFound();
+    else {
+      const rawBody = await readWebBody(request, this.maxBodyBytes);
+      reply = rawBody ? await this.endpoint({ headers: request.headers, rawBody }, this.requireHost()) : tooLarge(this.maxBodyBytes);
+    }
+    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  };
+
+  /**
+   * A node:http listener, for mounting under express, fastify (`server.server.on('request')`) or a plain server.
+   * @example createServer(receiver.requestListener).listen(3000);
+   */
+  readonly requestListener: RequestListener = (req, res) => {
+    this.serveNode(req, res).catch((error: unknown) => {
+      this.host?.reportError(error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'internal_error', message: 'The request could not be handled.' }));
+    });
+  };
+
+  /**
+   * Opens a node:http server for `host`.
+   * @example await receiver.start(app, { port: 0 }); console.log(receiver.address()?.url);
+   */
+  async start(host: ReceiverHost, listen: ListenOptions = {}): Promise<void> {
+    if (this.server) throw new Error('The HTTP receiver is already started.');
+    this.bind(host);
+    const server = createServer(this.requestListener);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port ?? 3000, listen.hostname ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    }).catch((error: unknown) => {
+      this.server = undefined;
+      throw error;
+    });
+  }
+
+  /** Where the server listens, once started. @example receiver.address()?.port */
+  address(): HttpAddress | undefined {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) return undefined;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { port: address.port, url: `http://${host}:${address.port}` };
+  }
+
+  /** Closes the server and every open connection; resolves when the port is free. @example await receiver.stop(); */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // Keep-alive connections would otherwise hold close() open until they time out.
+      server.closeAllConnections();
+    });
+  }
+
+  private requireHost(): ReceiverHost {
+    if (!this.host) throw new Error('The HTTP receiver is not bound to an app: call bind(app) or start(app).');
+    return this.host;
+  }
+
+  private async runRoute(handler: WebHandler, request: Request): Promise<Response> {
+    try {
+      return await handler(request);
+    } catch (error) {
+      this.host?.reportError(error);
+      return Response.json({ code: 'internal_error', message: 'The request could not be handled.' }, { status: 500 });
+    }
+  }
+
+  private async serveNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const route = this.router.match(method, query === -1 ? url : url.slice(0, query));
+    if (route) {
+      let request: Request;
+      try {
+        request = toWebRequest(req);
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'bad_request', message: 'Malformed request line.' }));
+        return;
+      }
+      await sendWebResponse(res, await this.runRoute(route, request));
+      return;
+    }
+    let reply: HttpReply;
+    if (method !== 'POST') reply = notFound();
+    else {
+      const rawBody = await readNodeBody(req, this.maxBodyBytes);
+      if (!rawBody) {
+        // The rest of the body is unread: close the connection rather than parse it as a request.
+        res.writeHead(413, { ...tooLarge(this.maxBodyBytes).headers, connection: 'close' }).end(tooLarge(this.maxBodyBytes).body);
+        return;
+      }
+      reply = await this.endpoint({ headers: req.headers, rawBody }, this.requireHost());
+    }
+    res.writeHead(reply.status, reply.headers).end(reply.body);
+  }
+}
