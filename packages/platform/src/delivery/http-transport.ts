@@ -1,0 +1,136 @@
+import {
+  DELIVERY_ID_HEADER,
+  OUTBOUND_TOKEN_HEADER,
+  PUMBLE_SIGNATURE_HEADER,
+  PUMBLE_TIMESTAMP_HEADER,
+  RETRY_COUNT_HEADER,
+  signOutbound,
+  signPumble,
+} from '@switchboard/protocol';
+import { Agent, type Dispatcher } from 'undici';
+import { type Clock, systemClock } from '../clock.js';
+import type { DeliveryTarget } from './targets.js';
+import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
+
+export const PREVIOUS_SIGNATURE_HEADER = 'x-switchboard-signature-previous';
+export const OUTBOUND_INDEX_HEADER = 'x-outbound-index';
+export const OUTBOUND_RETRY_COUNT_HEADER = 'x-outbound-retry-count';
+
+/** Seed 003: a Watson webhook delivery succeeds only with one of these. */
+const WATSON_SUCCESS = new Set([200, 201, 203, 204]);
+
+export interface HttpTransportOptions {
+  /** Per-attempt deadline for events (PROTOCOL.md: 10 s unless configured). */
+  timeoutMs?: number;
+  clock?: Clock;
+  /**
+   * Connection pool to use; the outbound URL-safety guard supplies one whose connector checks
+   * the address actually connected to. Defaults to a keep-alive Agent owned by this transport.
+   */
+  dispatcher?: Dispatcher;
+  /** Keep-alive connections per origin of the default Agent. */
+  connectionsPerOrigin?: number;
+  userAgent?: string;
+}
+
+/** Parses Retry-After (delta seconds or an HTTP date) into milliseconds from `now`. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1_000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** POSTs signed deliveries over undici keep-alive pools; never follows redirects. */
+export class HttpTransport implements DeliveryTransport {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly timeoutMs: number;
+  private readonly clock: Clock;
+  private readonly userAgent: string;
+
+  constructor(options: HttpTransportOptions = {}) {
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: options.connectionsPerOrigin ?? 128 });
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.clock = options.clock ?? systemClock;
+    this.userAgent = options.userAgent ?? 'Switchboard-Delivery/0.1';
+  }
+
+  endpointKey(target: DeliveryTarget): string {
+    try {
+      return new URL(target.url).origin;
+    } catch {
+      return target.url;
+    }
+  }
+
+  /** The headers of one attempt; signatures are made per attempt so the timestamp is fresh. */
+  headersFor(delivery: Delivery): Record<string, string> {
+    const { target, payload } = delivery;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': this.userAgent,
+      [DELIVERY_ID_HEADER]: delivery.id,
+      [RETRY_COUNT_HEADER]: String(delivery.retryCount),
+    };
+    if ((target.scheme ?? 'pumble') === 'watson') {
+      headers[OUTBOUND_TOKEN_HEADER] = signOutbound(target.signingSecrets.current, payload);
+      headers[OUTBOUND_RETRY_COUNT_HEADER] = String(delivery.retryCount);
+      if (delivery.outboundIndex !== null) headers[OUTBOUND_INDEX_HEADER] = String(delivery.outboundIndex);
+      return headers;
+    }
+    const timestamp = String(this.clock.now());
+    headers[PUMBLE_TIMESTAMP_HEADER] = timestamp;
+    headers[PUMBLE_SIGNATURE_HEADER] = signPumble(target.signingSecrets.current, timestamp, payload);
+    if (target.signingSecrets.previous) headers[PREVIOUS_SIGNATURE_HEADER] = signPumble(target.signingSecrets.previous, timestamp, payload);
+    return headers;
+  }
+
+  async send(delivery: Delivery, signal: AbortSignal): Promise<DeliveryOutcome> {
+    let url: URL;
+    try {
+      url = new URL(delivery.target.url);
+    } catch {
+      return { kind: 'permanent', error: 'invalid_url' };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { kind: 'permanent', error: 'unsupported_protocol' };
+    // One signal for both the deadline and stop(); AbortSignal.timeout's timer does not hold the process open.
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(delivery.target.timeoutMs ?? this.timeoutMs)]);
+    try {
+      const response = await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: this.headersFor(delivery),
+        body: delivery.payload,
+        signal: deadline,
+      });
+      // The body is not used, but it must be consumed for the connection to return to the pool.
+      await response.body.dump({ limit: 64 * 1024, signal: deadline }).catch(() => {});
+      return this.classify(delivery, response.statusCode, response.headers['retry-after']);
+    } catch (error) {
+      if (signal.aborted) return { kind: 'retry', error: 'stopped' };
+      if (deadline.aborted) return { kind: 'retry', error: 'timeout' };
+      const code = (error as { code?: string }).code;
+      return { kind: 'retry', error: code ?? (error instanceof Error ? error.message : String(error)) };
+    }
+  }
+
+  private classify(delivery: Delivery, status: number, retryAfter: string | string[] | undefined): DeliveryOutcome {
+    const watson = delivery.target.scheme === 'watson';
+    if (watson ? WATSON_SUCCESS.has(status) : status >= 200 && status < 300) return { kind: 'ok', status };
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(retryAfter, this.clock.now());
+      return { kind: 'retry', status, error: 'rate_limited', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+    // Everything else (3xx not followed, 4xx, 5xx) is retried: seed 003 retries any failed callback.
+    return { kind: 'retry', status, error: `http_${status}` };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,8 @@
+/** Durable event delivery: transactional outbox, dispatcher, seed 003 retry schedule, transports. */
+export { DeliveryDispatcher, type DispatcherOptions } from './dispatcher.js';
+export { type Admission, EndpointGates } from './endpoint-gates.js';
+export { HttpTransport, type HttpTransportOptions, parseRetryAfter } from './http-transport.js';
+export { cancelPending, enqueue, type OutboxEntry, type OutboxRow, OutboxStore, type RowResult, resetSchedule } from './outbox-store.js';
+export { GIVE_UP_AFTER_MS, MAX_RETRIES, nextAttemptAt, RETRY_INTERVAL_MS, retryOffsetMs, scheduleExhausted } from './retry-schedule.js';
+export type { DeliveryTarget, DeliveryTargets, SigningScheme, TargetQuery, TransportName } from './targets.js';
+export type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';

@@ -1,0 +1,235 @@
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { Dialect } from '../store/db.js';
+import { newId } from '../store/ids.js';
+import type { Database, EventOutboxTable } from '../store/schema.js';
+
+export type OutboxRow = Selectable<EventOutboxTable>;
+
+/** One event for one app, as other code hands it to the outbox. */
+export interface OutboxEntry {
+  appId: string;
+  workspaceId: string;
+  eventType: string;
+  /** Ordering lane: rows of one (appId, channelKey) are delivered in id order. Use the channel id, or e.g. `workspace`. */
+  channelKey: string;
+  /** The exact body to POST (already serialised: it is what gets signed). */
+  payload: string;
+  /** Null/absent = the app's event URL; else which endpoint of the app (a webhook id). */
+  target?: string | null;
+  outboundIndex?: number | null;
+}
+
+// 13 columns a row: stays far below SQLite's and PostgreSQL's bound-parameter limits.
+const INSERT_CHUNK = 500;
+
+/**
+ * Adds rows to the outbox inside the caller's transaction (the transactional outbox: the change
+ * and its deliveries commit or roll back together). Call the dispatcher's `wake()` after commit.
+ * Returns the delivery ids, which are time-ordered so id order is enqueue order.
+ */
+export async function enqueue(trx: Kysely<Database> | Transaction<Database>, entries: readonly OutboxEntry[], now: number = Date.now()): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
+    const values = entries.slice(start, start + INSERT_CHUNK).map((entry) => {
+      const id = newId(now);
+      ids.push(id);
+      return {
+        id,
+        app_id: entry.appId,
+        workspace_id: entry.workspaceId,
+        event_type: entry.eventType,
+        channel_key: entry.channelKey,
+        payload: entry.payload,
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        target: entry.target ?? null,
+        outbound_index: entry.outboundIndex ?? null,
+      };
+    });
+    await trx.insertInto('event_outbox').values(values).execute();
+  }
+  return ids;
+}
+
+/** Stops a target's pending deliveries (seed 003: deleting a webhook cancels its retries). */
+export async function cancelPending(db: Kysely<Database>, appId: string, target: string | null = null): Promise<number> {
+  const query = db.updateTable('event_outbox').set({ status: 'cancelled', lease_until: null, lease_owner: null }).where('app_id', '=', appId);
+  const result = await (target === null ? query.where('target', 'is', null) : query.where('target', '=', target))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Restarts the schedule and makes the rows due now (seed 003: enabling or updating a webhook resets it). */
+export async function resetSchedule(db: Kysely<Database>, appId: string, target: string | null, now: number): Promise<number> {
+  const query = db.updateTable('event_outbox').set({ first_failed_at: null, next_attempt_at: now }).where('app_id', '=', appId);
+  const result = await (target === null ? query.where('target', 'is', null) : query.where('target', '=', target))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** What the dispatcher decided for one claimed row. */
+export type RowResult =
+  | { id: string; kind: 'delivered'; status: number | null }
+  | { id: string; kind: 'retry'; nextAttemptAt: number; firstFailedAt: number; status: number | null; error: string | null }
+  | { id: string; kind: 'failed' | 'cancelled'; status: number | null; error: string | null; attempted: boolean }
+  /** Not attempted (its lane or endpoint is waiting); `firstFailedAt` starts its 72 h clock when its endpoint is failing. */
+  | { id: string; kind: 'release'; firstFailedAt: number | null };
+
+export interface ClaimOptions {
+  limit: number;
+  now: number;
+  leaseMs: number;
+  owner: string;
+  /** Apps whose endpoint is gated and not due for a probe: their rows stay where they are. */
+  excludeApps: readonly string[];
+}
+
+/** The event_outbox queries of the dispatcher, for one dialect. */
+export class OutboxStore {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Leases up to `limit` due rows, oldest first. A row is only due if every earlier pending row
+   * of its lane is also due and unleased (so it is in this same batch, ahead of it): a later
+   * event never overtakes an earlier one that is failing or in flight elsewhere.
+   */
+  async claim(options: ClaimOptions): Promise<OutboxRow[]> {
+    const { now, limit } = options;
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') {
+        // Claims are serialised per schema (a short statement each): the lane check reads
+        // committed leases only, and without this a concurrent claim could take a later row
+        // of a lane whose head another node has locked but not yet committed.
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.event_outbox.claim'))`.execute(trx);
+      }
+      let candidates = trx
+        .selectFrom('event_outbox as c')
+        .select('c.id')
+        .where('c.status', '=', 'pending')
+        .where('c.next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('c.lease_until', 'is', null), eb('c.lease_until', '<=', now)]))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('event_outbox as e')
+                .select(sql`1`.as('one'))
+                .whereRef('e.app_id', '=', 'c.app_id')
+                .whereRef('e.channel_key', '=', 'c.channel_key')
+                .where('e.status', '=', 'pending')
+                .whereRef('e.id', '<', 'c.id')
+                .where((eb) => eb.or([eb('e.next_attempt_at', '>', now), eb('e.lease_until', '>', now)])),
+            ),
+          ),
+        )
+        .orderBy('c.id')
+        .limit(limit);
+      if (options.excludeApps.length > 0) candidates = candidates.where('c.app_id', 'not in', options.excludeApps);
+      if (this.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+      const rows = await trx
+        .updateTable('event_outbox')
+        .set({ lease_until: now + options.leaseMs, lease_owner: options.owner })
+        .where('id', 'in', candidates)
+        .returningAll()
+        .execute();
+      return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    });
+  }
+
+  /** Writes a batch of outcomes in one transaction; rows whose lease was retaken by another node are left alone. */
+  async record(results: readonly RowResult[], owner: string, now: number): Promise<void> {
+    if (results.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      const mine = trx.updateTable('event_outbox').where('lease_owner', '=', owner).where('status', '=', 'pending');
+      // The common case, many successes, becomes one statement per status code.
+      const delivered = new Map<number | null, string[]>();
+      const released: string[] = [];
+      for (const result of results) {
+        if (result.kind === 'delivered') {
+          const ids = delivered.get(result.status) ?? [];
+          ids.push(result.id);
+          delivered.set(result.status, ids);
+        } else if (result.kind === 'release' && result.firstFailedAt === null) {
+          released.push(result.id);
+        }
+      }
+      for (const [status, ids] of delivered) {
+        await mine
+          .set((eb) => ({
+            status: 'delivered',
+            attempts: eb('attempts', '+', 1),
+            delivered_at: now,
+            last_attempt_at: now,
+            last_status: status,
+            last_error: null,
+            lease_until: null,
+            lease_owner: null,
+          }))
+          .where('id', 'in', ids)
+          .execute();
+      }
+      if (released.length > 0) await mine.set({ lease_until: null, lease_owner: null }).where('id', 'in', released).execute();
+      for (const result of results) {
+        if (result.kind === 'retry') {
+          await mine
+            .set((eb) => ({
+              attempts: eb('attempts', '+', 1),
+              next_attempt_at: result.nextAttemptAt,
+              first_failed_at: result.firstFailedAt,
+              last_attempt_at: now,
+              last_status: result.status,
+              last_error: result.error?.slice(0, 300) ?? null,
+              lease_until: null,
+              lease_owner: null,
+            }))
+            .where('id', '=', result.id)
+            .execute();
+        } else if (result.kind === 'failed' || result.kind === 'cancelled') {
+          await mine
+            .set((eb) => ({
+              status: result.kind,
+              attempts: result.attempted ? eb('attempts', '+', 1) : eb.ref('attempts'),
+              ...(result.attempted ? { last_attempt_at: now, last_status: result.status } : {}),
+              last_error: result.error?.slice(0, 300) ?? null,
+              lease_until: null,
+              lease_owner: null,
+            }))
+            .where('id', '=', result.id)
+            .execute();
+        } else if (result.kind === 'release' && result.firstFailedAt !== null) {
+          await mine
+            .set((eb) => ({ first_failed_at: eb.fn.coalesce('first_failed_at', eb.val(result.firstFailedAt)), lease_until: null, lease_owner: null }))
+            .where('id', '=', result.id)
+            .execute();
+        }
+      }
+    });
+  }
+
+  /** Drops this owner's leases (SQLite start-up: one dispatcher owns the file, so leases left by a killed process are stale). */
+  async releaseLeases(owner?: string): Promise<void> {
+    let query = this.db
+      .updateTable('event_outbox')
+      .set({ lease_until: null, lease_owner: null })
+      .where('status', '=', 'pending')
+      .where('lease_until', 'is not', null);
+    if (owner !== undefined) query = query.where('lease_owner', '=', owner);
+    await query.execute();
+  }
+
+  /** Pending rows and the age of the oldest (for /metrics). */
+  async depth(now: number): Promise<{ pending: number; oldestAgeMs: number }> {
+    const row = await this.db
+      .selectFrom('event_outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending), oldestAgeMs: row.oldest === null ? 0 : now - Number(row.oldest) };
+  }
+}
