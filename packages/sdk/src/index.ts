@@ -58,3 +58,4 @@ export {
   type VerifyResult,
   type WatsonVerifierOptions,
 } from './verify.js';
+export { type SignedDelivery, type SignedDeliveryOptions, signedDelivery } from './receivers/signed-delivery.js';
