@@ -25,6 +25,8 @@ export interface PlatformConfig {
   prettyLogs: boolean;
   /** Create the demo workspace when the store is empty. */
   seedDemo: boolean;
+  /** Lifetime of app-identity JWTs (client credentials) in seconds. */
+  appTokenTtlSeconds: number;
   /** Redirect URL matching: seed 000's path-segment prefix rule, or exact (RFC 9700) for strict deployments. */
   redirectMatch: 'prefix' | 'exact';
   /** Password of the demo people; random (and printed once) when absent. */
@@ -44,6 +46,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     logLevel: 'info',
     prettyLogs: false,
     seedDemo: false,
+    appTokenTtlSeconds: 3600,
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,
     ...overrides,

@@ -37,6 +37,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
   const auth = new Authenticator();
   auth.add(personStrategy(services.sessions));
   auth.add(services.appTokens.strategy);
+  auth.add(services.identity.strategy);
 
   let closing = false;
   const app = await buildServer({ config, services, auth, isClosing: () => closing, logger });

@@ -18,6 +18,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import { schemaRoutes } from './http/schema-routes.js';
 import { consentRoutes } from './oauth/consent-routes.js';
+import { identityRoutes } from './oauth/identity-routes.js';
 import { oauth2Routes } from './oauth/oauth2-routes.js';
 import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
@@ -64,6 +65,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(schemaRoutes);
+  await app.register(identityRoutes, { identity: services.identity, keys: services.identityKeys });
 
   registerOpenApiRoute(app);
   return app;

@@ -17,6 +17,8 @@ import type { Clock } from './clock.js';
 import type { PlatformConfig } from './config.js';
 import { ExchangeService } from './oauth/exchange-service.js';
 import { GrantService } from './oauth/grant-service.js';
+import { IdentityKeys } from './oauth/identity-keys.js';
+import { IdentityService } from './oauth/identity-service.js';
 import { InstallationsStore } from './oauth/installations-store.js';
 import { LifecycleService } from './oauth/lifecycle-service.js';
 import { SecretBox } from './security/secret-box.js';
@@ -41,6 +43,8 @@ export interface PlatformServices {
   exchange: ExchangeService;
   lifecycle: LifecycleService;
   appTokens: AppTokenStrategy;
+  identityKeys: IdentityKeys;
+  identity: IdentityService;
   serverKey: Buffer;
 }
 
@@ -65,7 +69,11 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   exchange.onRevoked(() => appTokens.invalidate());
   apps.onAppChanged(() => appTokens.invalidate());
   const lifecycle = new LifecycleService(apps, installations, store.db, channels, messages, clock, () => appTokens.invalidate());
+  const identityKeys = new IdentityKeys(store.db, box, clock, config.appTokenTtlSeconds * 1000);
+  const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
+    identityKeys,
+    identity,
     store,
     clock,
     bus,

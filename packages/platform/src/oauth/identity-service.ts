@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { SwitchboardError } from '@switchboard/protocol';
+import type { FastifyRequest } from 'fastify';
+import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Kysely } from 'kysely';
+import type { AppActor } from '../auth/actor.js';
+import type { Clock } from '../clock.js';
+import type { Database } from '../store/schema.js';
+import type { ExchangeService } from './exchange-service.js';
+import type { IdentityKeys } from './identity-keys.js';
+
+export const IDENTITY_ISSUER = 'switchboard';
+export const IDENTITY_AUDIENCE = 'switchboard:api';
+
+export interface IdentityToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  id: string;
+  jti: string;
+}
+
+/**
+ * App identity (seed 003, PROTOCOL.md 4.3): an app trades its id and client secret for a
+ * short-lived ES256 JWT and calls the API as its bot with `Authorization: Bearer`.
+ */
+export class IdentityService {
+  constructor(
+    private readonly keys: IdentityKeys,
+    private readonly exchange: ExchangeService,
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** `grant_type=client_credentials`; the workspace is the one asked for, or the app's only installation. */
+  async clientCredentials(appId: string, clientSecret: string, workspaceId?: string): Promise<IdentityToken> {
+    const app = await this.exchange.authenticateClient(appId, clientSecret);
+    let query = this.db.selectFrom('app_installations').selectAll().where('app_id', '=', app.id).where('uninstalled_at', 'is', null);
+    if (workspaceId) query = query.where('workspace_id', '=', workspaceId);
+    const installations = await query.execute();
+    if (installations.length === 0) throw new SwitchboardError('invalid_grant', 'The app is not installed in that workspace.');
+    if (installations.length > 1) throw new SwitchboardError('invalid_request', 'The app is installed in several workspaces: send workspace_id.');
+    const installation = installations[0];
+    if (!installation.bot_user_id) throw new SwitchboardError('invalid_grant', 'App identity needs an app with a bot.');
+    const { kid, key } = await this.keys.signingKey();
+    const jti = randomUUID();
+    const iat = Math.floor(this.clock.now() / 1000);
+    const scopes = JSON.parse(installation.bot_scopes) as string[];
+    const token = await new SignJWT({ wid: installation.workspace_id, bid: installation.bot_user_id, scope: scopes.join(' ') })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .setIssuer(IDENTITY_ISSUER)
+      .setAudience(IDENTITY_AUDIENCE)
+      .setSubject(app.id)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlSeconds)
+      .setJti(jti)
+      .sign(key);
+    return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds, scope: scopes.join(' '), id: app.id, jti };
+  }
+
+  /** Recognises `Authorization: Bearer <JWT>`; scopes come from the live installation. */
+  readonly strategy = async (request: FastifyRequest): Promise<AppActor | undefined> => {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
+    return this.verify(header.slice(7).trim());
+  };
+
+  async verify(token: string): Promise<AppActor> {
+    const getKey: JWTVerifyGetKey = async (header) => {
+      const key = header.kid ? await this.keys.verifyKey(header.kid) : undefined;
+      if (!key) throw new SwitchboardError('invalid_token', 'The token was signed by an unknown key.');
+      return key;
+    };
+    let claims: { sub?: string; wid?: unknown; bid?: unknown };
+    try {
+      ({ payload: claims } = await jwtVerify(token, getKey, {
+        issuer: IDENTITY_ISSUER,
+        audience: IDENTITY_AUDIENCE,
+        algorithms: ['ES256'],
+        currentDate: new Date(this.clock.now()),
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new SwitchboardError('token_expired', 'The app token has expired; request a new one.');
+      throw new SwitchboardError('invalid_token', 'The bearer token is not valid.');
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.wid !== 'string' || typeof claims.bid !== 'string') {
+      throw new SwitchboardError('invalid_token', 'The bearer token is missing claims.');
+    }
+    const installation = await this.db
+      .selectFrom('app_installations')
+      .select(['bot_scopes', 'bot_user_id'])
+      .where('app_id', '=', claims.sub)
+      .where('workspace_id', '=', claims.wid)
+      .where('uninstalled_at', 'is', null)
+      .executeTakeFirst();
+    if (!installation || installation.bot_user_id !== claims.bid) throw new SwitchboardError('invalid_token', 'The app is no longer installed there.');
+    return {
+      kind: 'app',
+      appId: claims.sub,
+      workspaceId: claims.wid,
+      userId: claims.bid,
+      role: 'bot',
+      tokenKind: 'identity',
+      scopes: new Set(JSON.parse(installation.bot_scopes) as string[]),
+    };
+  }
+}
