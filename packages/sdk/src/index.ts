@@ -34,6 +34,7 @@ export { AppTokenManager, type AppTokenManagerOptions } from './identity/app-tok
 export { type HttpAddress, HttpReceiver, type HttpReceiverOptions, type ListenOptions } from './receivers/http-receiver.js';
 export type { AckFn, AckReply, Delivery, Receiver, ReceiverHost } from './receivers/receiver.js';
 export { type RouteMethod, Router, type WebHandler } from './receivers/router.js';
+export { type SignedDelivery, type SignedDeliveryOptions, signedDelivery } from './receivers/signed-delivery.js';
 export { type HeaderBag, headerValue, type RequestView } from './request-view.js';
 export type { CredentialsStore, OAuth2AccessTokenResponse } from './stores/credentials-store.js';
 export { JsonFileTokenStore } from './stores/json-file-token-store.js';
@@ -58,4 +59,3 @@ export {
   type VerifyResult,
   type WatsonVerifierOptions,
 } from './verify.js';
-export { type SignedDelivery, type SignedDeliveryOptions, signedDelivery } from './receivers/signed-delivery.js';

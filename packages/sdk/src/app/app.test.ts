@@ -21,7 +21,15 @@ const manifest: ManifestInput = {
   dynamicMenus: [{ url, onAction: 'pick' }],
   redirectUrls: [],
 };
-const command = (text: string) => ({ messageType: 'SLASH_COMMAND', slashCommand: '/echo', text, userId: 'U1', channelId: 'C1', workspaceId: 'W1', triggerId: 'T1' });
+const command = (text: string) => ({
+  messageType: 'SLASH_COMMAND',
+  slashCommand: '/echo',
+  text,
+  userId: 'U1',
+  channelId: 'C1',
+  workspaceId: 'W1',
+  triggerId: 'T1',
+});
 const newMessage = (aId: string, tx: string) => ({
   messageType: 'PUMBLE_EVENT',
   eventType: 'NEW_MESSAGE',
@@ -166,7 +174,10 @@ describe('triggers over loopback HTTP', () => {
     });
     const base = { workspaceId: 'W1', userId: 'U1', triggerId: 'T1' };
     const shortcut = await post({ ...base, messageType: 'SHORTCUT', type: 'ON_MESSAGE', shortcut: 'quote', messageId: 'M1', channelId: 'C1' });
-    expect(shortcut).toEqual({ status: 200, body: { triggerId: 'T1', view: { type: 'MODAL', callbackId: 'feedback', blocks: [] }, viewType: 'NATIVE', action: 'OPEN' } });
+    expect(shortcut).toEqual({
+      status: 200,
+      body: { triggerId: 'T1', view: { type: 'MODAL', callbackId: 'feedback', blocks: [] }, viewType: 'NATIVE', action: 'OPEN' },
+    });
     const action = { ...base, messageType: 'BLOCK_INTERACTION', channelId: 'C1', sourceType: 'MESSAGE', sourceId: 'M1' };
     expect(await post({ ...action, actionType: 'BUTTON', onAction: 'btn', payload: '{"value":"x"}', loadingTimeout: 0 })).toEqual({ status: 200, body: {} });
     expect(await post({ ...base, messageType: 'VIEW_ACTION', viewActionType: 'SUBMIT', view })).toEqual({ status: 200, body: { message: 'thanks U1' } });
@@ -222,8 +233,16 @@ describe('events', () => {
   it('APP_UNINSTALLED and APP_UNAUTHORIZED clear the token store', async () => {
     const store = memoryStore();
     const { post } = await started({ tokenStore: store, apiBaseUrl: 'http://127.0.0.1:1', appKey: 'key' });
-    const appEvent = (eventType: string, body: object) => ({ messageType: 'APP_EVENT', eventType, workspaceId: 'W1', workspaceUserIds: [], body: JSON.stringify(body) });
-    await post(appEvent('APP_UNAUTHORIZED', { id: 'A', app: 'P', appInstallation: 'I', workspaceUser: 'U1', workspace: 'W1', grantedScopes: [], accessGranted: false }));
+    const appEvent = (eventType: string, body: object) => ({
+      messageType: 'APP_EVENT',
+      eventType,
+      workspaceId: 'W1',
+      workspaceUserIds: [],
+      body: JSON.stringify(body),
+    });
+    await post(
+      appEvent('APP_UNAUTHORIZED', { id: 'A', app: 'P', appInstallation: 'I', workspaceUser: 'U1', workspace: 'W1', grantedScopes: [], accessGranted: false }),
+    );
     await post(appEvent('APP_UNINSTALLED', { id: 'I', app: 'P', workspace: 'W1', installedBy: 'U1', botUser: 'B1', uninstalledAt: 1 }));
     await expect.poll(() => store.deleted).toEqual(['W1/U1', 'W1']);
   });

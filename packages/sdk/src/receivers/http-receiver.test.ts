@@ -1,0 +1,131 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ManifestInput } from '@switchboard/protocol';
+import { signOutbound } from '@switchboard/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../app/app.js';
+import { signedDelivery } from './signed-delivery.js';
+
+const signingSecret = 'receiver-secret';
+const webhookSecret = 'watson-secret';
+const url = 'https://app.example/hook';
+const manifest: ManifestInput = {
+  name: 'r',
+  displayName: 'R',
+  bot: false,
+  scopes: { botScopes: [], userScopes: [] },
+  shortcuts: [],
+  slashCommands: [{ command: '/count', url }],
+  eventSubscriptions: { url, events: [] },
+  redirectUrls: [],
+};
+const command = { messageType: 'SLASH_COMMAND', slashCommand: '/count', text: '', userId: 'U1', channelId: 'C1', workspaceId: 'W1', triggerId: 'T1' };
+
+let calls = 0;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function makeApp(): App {
+  calls = 0;
+  const app = createApp({ manifest, signingSecret, webhookSecret, onError: () => {} });
+  app.command('/count', (ctx) => ctx.ack(`call ${++calls}`));
+  app.router.get('/health', () => new Response('ok'));
+  app.router.post('/echo-body', async (request) => Response.json({ got: await request.json() }));
+  return app;
+}
+
+async function serve(app: App): Promise<string> {
+  const address = await app.start({ port: 0 });
+  cleanups.push(() => app.stop());
+  return address!.url;
+}
+
+describe('HTTP receiver over loopback', () => {
+  it('refuses a bad signature (403), a missing one (401), a stale timestamp (401) and bad JSON (400), with codes', async () => {
+    const base = await serve(makeApp());
+    const good = signedDelivery(command, { signingSecret });
+    const send = async (headers: Record<string, string>, body: string) => {
+      const response = await fetch(`${base}/hook`, { method: 'POST', headers, body });
+      return { status: response.status, code: ((await response.json()) as { code?: string }).code };
+    };
+    expect(await send({ ...good.headers, 'x-pumble-request-signature': '0'.repeat(64) }, good.body)).toEqual({ status: 403, code: 'invalid_signature' });
+    expect(await send({ 'content-type': 'application/json' }, good.body)).toEqual({ status: 401, code: 'invalid_signature' });
+    const stale = signedDelivery(command, { signingSecret, timestamp: Date.now() - 6 * 60_000 });
+    expect(await send(stale.headers, stale.body)).toEqual({ status: 401, code: 'stale_timestamp' });
+    const broken = signedDelivery('{"messageType":', { signingSecret });
+    expect(await send(broken.headers, broken.body)).toEqual({ status: 400, code: 'invalid_json' });
+    expect(calls).toBe(0);
+    expect(await send(good.headers, good.body)).toEqual({ status: 200, code: undefined });
+  });
+
+  it('runs a delivery once however often the platform retries it', async () => {
+    const base = await serve(makeApp());
+    const { headers, body } = signedDelivery(command, { signingSecret, deliveryId: 'd-1' });
+    const first = await fetch(`${base}/hook`, { method: 'POST', headers, body });
+    const retry = await fetch(`${base}/hook`, { method: 'POST', headers, body });
+    expect(await first.json()).toEqual({ message: 'call 1' });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({});
+    expect(calls).toBe(1);
+  });
+
+  it('refuses bodies over the limit with 413 before verifying', async () => {
+    const base = await serve(makeApp());
+    const response = await fetch(`${base}/hook`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(response.status).toBe(413);
+  });
+
+  it('serves custom routes and 404s the rest', async () => {
+    const base = await serve(makeApp());
+    expect(await (await fetch(`${base}/health`)).text()).toBe('ok');
+    const echoed = await fetch(`${base}/echo-body`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    expect(await echoed.json()).toEqual({ got: { a: 1 } });
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+  });
+
+  it('answers the Watson verification challenge with a signed body', async () => {
+    const base = await serve(makeApp());
+    const body = JSON.stringify({ type: 'verification', challenge: 'abc123' });
+    const response = await fetch(`${base}/hook`, { method: 'POST', body, headers: { 'x-outbound-token': signOutbound(webhookSecret, body) } });
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(JSON.parse(text)).toEqual({ response: 'abc123' });
+    expect(response.headers.get('x-outbound-token')).toBe(signOutbound(webhookSecret, text));
+  });
+
+  it('stop() frees the port and leaves nothing running', async () => {
+    const app = makeApp();
+    const address = await app.start({ port: 0 });
+    await app.stop();
+    await expect(fetch(`${address!.url}/health`)).rejects.toThrow();
+    await expect(app.start({ port: 0 }).then(() => app.stop())).resolves.toBeUndefined();
+  });
+});
+
+describe('adapters', () => {
+  it('app.fetch takes a Web Request directly', async () => {
+    const app = makeApp();
+    const { headers, body } = signedDelivery(command, { signingSecret });
+    const response = await app.fetch(new Request('http://anywhere/hook', { method: 'POST', headers, body }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ message: 'call 1' });
+    const bad = await app.fetch(new Request('http://anywhere/hook', { method: 'POST', headers, body: body.replace('/count', '/other') }));
+    expect(bad.status).toBe(403);
+    expect((await app.fetch(new Request('http://anywhere/health'))).status).toBe(200);
+  });
+
+  it('app.requestListener works mounted on a plain node:http server', async () => {
+    const app = makeApp();
+    const server = createServer(app.requestListener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { headers, body } = signedDelivery(command, { signingSecret });
+    const response = await fetch(`${base}/commands`, { method: 'POST', headers, body, keepalive: false });
+    expect(await response.json()).toEqual({ message: 'call 1' });
+    expect(await (await fetch(`${base}/health`)).text()).toBe('ok');
+    server.closeAllConnections();
+  });
+});
