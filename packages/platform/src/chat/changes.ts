@@ -1,5 +1,5 @@
 import type { RealtimeEventType } from '@switchboard/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 /** Who may see a change: a channel's members, named people, or the whole workspace. */
@@ -48,9 +48,40 @@ export class ChangeBus {
     return result;
   }
 
+  /**
+   * `commit` for work that issues exactly ONE SQL statement, which is atomic by itself: while no
+   * sink has to write inside the transaction, the statement runs without BEGIN/COMMIT around it
+   * (two statements fewer per chat post; two round trips fewer on PostgreSQL). As soon as an
+   * in-transaction sink is registered (the event outbox), this is a plain `commit` again, so the
+   * change and the sink's writes still commit together. A second statement is refused before it
+   * runs, so a `work` that grows one fails its tests instead of losing atomicity.
+   */
+  async commitStatement<T>(work: (db: Kysely<Database> | Transaction<Database>, record: Record) => Promise<T>): Promise<T> {
+    if (this.sinks.some((sink) => sink.inTransaction !== undefined)) return this.commit(work);
+    const changes: ChatChange[] = [];
+    const value = await work(this.db.withPlugin(new OneStatementGuard()), (change) => changes.push(change));
+    this.publish(changes);
+    return value;
+  }
+
   /** Publishes changes that need no storage (ephemeral messages). */
   publish(changes: readonly ChatChange[]): void {
     if (changes.length === 0) return;
     for (const sink of this.sinks) sink.afterCommit?.(changes);
+  }
+}
+
+/** Lets one query through and throws on the next (see `ChangeBus.commitStatement`). */
+class OneStatementGuard implements KyselyPlugin {
+  private used = false;
+
+  transformQuery(args: PluginTransformQueryArgs) {
+    if (this.used) throw new Error('ChangeBus.commitStatement: the work ran a second statement; use commit() for several.');
+    this.used = true;
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs) {
+    return args.result;
   }
 }

@@ -76,16 +76,23 @@ export class MessagesService {
       created_at: now,
     };
     const message = toMessage(row);
+    const created = { type: 'message.created', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } } as const;
+    if (!threadRootId) {
+      // A channel post is one INSERT: no transaction needed around it (unless a sink writes too).
+      await this.bus.commitStatement(async (db, record) => {
+        await this.store.insert(db, row);
+        record(created);
+      });
+      return message;
+    }
     await this.bus.commit(async (trx, record) => {
-      if (threadRootId) {
-        const root = await this.store.find(threadRootId, trx);
-        if (!root || root.channel_id !== channelId || root.deleted_at !== null || root.thread_root_id !== null) {
-          throw new SwitchboardError('not_found', 'No such thread root in this channel.');
-        }
-        await this.store.bumpThread(trx, threadRootId, now);
+      const root = await this.store.find(threadRootId, trx);
+      if (!root || root.channel_id !== channelId || root.deleted_at !== null || root.thread_root_id !== null) {
+        throw new SwitchboardError('not_found', 'No such thread root in this channel.');
       }
+      await this.store.bumpThread(trx, threadRootId, now);
       await this.store.insert(trx, row);
-      record({ type: 'message.created', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } });
+      record(created);
     });
     return message;
   }
@@ -208,10 +215,10 @@ export class MessagesService {
     if (!target || target.workspace_id !== caller.workspaceId || target.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
     await this.channels.postable(caller, target.channel_id);
     const now = this.clock.now();
-    await this.bus.commit(async (trx, record) => {
+    await this.bus.commitStatement(async (db, record) => {
       const changed = add
-        ? await this.store.addReaction(trx, { message_id: messageId, user_id: caller.userId, code, created_at: now })
-        : await this.store.removeReaction(trx, messageId, caller.userId, code);
+        ? await this.store.addReaction(db, { message_id: messageId, user_id: caller.userId, code, created_at: now })
+        : await this.store.removeReaction(db, messageId, caller.userId, code);
       if (!changed) return;
       record({
         type: add ? 'reaction.added' : 'reaction.removed',
