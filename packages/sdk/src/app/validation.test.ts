@@ -69,7 +69,7 @@ describe('start-up validation', () => {
   it('refuses unknown options, misplaced event options and a token store without API settings', () => {
     expect(configError(() => createApp({ manifest, signingSecret, port: 3000 } as AppOptions))).toMatch(/Unknown createApp option "port"/);
     const app = createApp({ manifest, signingSecret });
-    expect(configError(() => app.event('NEW_MESSAGE', { mtach: 'x' } as { match: string }, () => {}))).toMatch(
+    expect(configError(() => app.event('NEW_MESSAGE', { mtach: 'x' } as unknown as { match: string }, () => {}))).toMatch(
       /Unknown option\(s\) for event NEW_MESSAGE: mtach/,
     );
     expect(configError(() => app.event('APP_UNINSTALLED', { match: 'x' }, () => {}))).toMatch(/only apply to NEW_MESSAGE/);
