@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import * as apiAuth from './api-auth.js';
 import * as chatPost from './chat-post.js';
 import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
@@ -36,6 +37,7 @@ export interface Benchmark {
 /** Adding a benchmark: write bench/<name>.ts exporting `description` and `run`, then list it here. */
 const registry: Record<string, Benchmark> = {
   'chat-post': chatPost,
+  'api-auth': apiAuth,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));

@@ -68,9 +68,13 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const appTokens = new AppTokenStrategy(store.db, clock);
   exchange.onRevoked(() => appTokens.invalidate());
   apps.onAppChanged(() => appTokens.invalidate());
-  const lifecycle = new LifecycleService(apps, installations, store.db, channels, messages, clock, () => appTokens.invalidate());
+  const lifecycle = new LifecycleService(apps, installations, store.db, channels, messages, clock, () => {
+    appTokens.invalidate();
+    identity.invalidate();
+  });
   const identityKeys = new IdentityKeys(store.db, box, clock, config.appTokenTtlSeconds * 1000);
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
+  exchange.onRevoked(() => identity.invalidate());
   return {
     identityKeys,
     identity,
