@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
 import { EndpointGates } from './endpoint-gates.js';
 import type { OutboxRow, OutboxStore, RowResult } from './outbox-store.js';
-import { nextAttemptAt, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
+import { GIVE_UP_AFTER_MS, nextAttemptAt, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
 import type { DeliveryTargets, TransportName } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
 
@@ -55,6 +55,7 @@ export class DeliveryDispatcher {
   private pumping: Promise<number> | undefined;
   private pumpAgain = false;
   private pendingResults: RowResult[] = [];
+  private lastStaleSweep = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> = Promise.resolve();
   private flushScheduled: NodeJS.Immediate | undefined;
 
@@ -130,6 +131,7 @@ export class DeliveryDispatcher {
 
   private async claimLoop(): Promise<number> {
     let claimed = 0;
+    await this.sweepStale();
     do {
       this.pumpAgain = false;
       while (!this.stopped && this.inFlight < this.maxInFlight) {
@@ -143,6 +145,15 @@ export class DeliveryDispatcher {
       }
     } while (this.pumpAgain && !this.stopped);
     return claimed;
+  }
+
+  /** Once per retry tick: fail what a long-dead endpoint has held past the whole schedule. */
+  private async sweepStale(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.lastStaleSweep < RETRY_INTERVAL_MS) return;
+    this.lastStaleSweep = now;
+    const cutoff = now - GIVE_UP_AFTER_MS;
+    await this.store.failStale(this.gates.staleApps(cutoff), cutoff, now);
   }
 
   private launch(rows: OutboxRow[]): void {

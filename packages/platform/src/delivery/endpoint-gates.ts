@@ -85,6 +85,13 @@ export class EndpointGates {
     return [...apps];
   }
 
+  /** Apps of endpoints failing since before `since` (their unclaimed backlog has outlived the schedule). */
+  staleApps(since: number): string[] {
+    const apps = new Set<string>();
+    for (const gate of this.gates.values()) if (gate.tripped && gate.failingSince < since) for (const app of gate.apps) apps.add(app);
+    return [...apps];
+  }
+
   /** Endpoints currently gated (for /metrics and tests). */
   trippedCount(): number {
     let count = 0;

@@ -212,6 +212,24 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * Fails rows of gated apps that have waited past the whole schedule without being claimed
+   * (a dead endpoint's backlog would otherwise stay pending forever): those whose own first
+   * failure, or creation if they never got a turn, is older than `cutoff`.
+   */
+  async failStale(appIds: readonly string[], cutoff: number, now: number): Promise<number> {
+    if (appIds.length === 0) return 0;
+    const result = await this.db
+      .updateTable('event_outbox')
+      .set({ status: 'failed', last_error: 'endpoint_failing', lease_until: null, lease_owner: null })
+      .where('app_id', 'in', appIds)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .where((eb) => eb(eb.fn.coalesce('first_failed_at', 'created_at'), '<', cutoff))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Drops this owner's leases (SQLite start-up: one dispatcher owns the file, so leases left by a killed process are stale). */
   async releaseLeases(owner?: string): Promise<void> {
     let query = this.db
