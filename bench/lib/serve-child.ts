@@ -31,6 +31,8 @@ const platform = await createPlatform(
     logLevel: 'warn',
     prettyLogs: false,
     seedDemo: true,
+    // Benchmarks measure the request path, not the per-token limiter (tested separately).
+    appRateLimitPerSecond: 1_000_000,
     demoPassword: required('BENCH_DEMO_PASSWORD'),
   }),
 );

@@ -25,6 +25,8 @@ export interface PlatformConfig {
   prettyLogs: boolean;
   /** Create the demo workspace when the store is empty. */
   seedDemo: boolean;
+  /** Requests per second one app token may make before 429 + Retry-After. */
+  appRateLimitPerSecond: number;
   /** Lifetime of app-identity JWTs (client credentials) in seconds. */
   appTokenTtlSeconds: number;
   /** Redirect URL matching: seed 000's path-segment prefix rule, or exact (RFC 9700) for strict deployments. */
@@ -47,6 +49,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     prettyLogs: false,
     seedDemo: false,
     appTokenTtlSeconds: 3600,
+    appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,
     ...overrides,

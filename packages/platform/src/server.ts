@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { appSelfRoutes } from './api/app-self-routes.js';
 import { appsRoutes } from './apps/apps-routes.js';
@@ -23,6 +24,12 @@ import { oauth2Routes } from './oauth/oauth2-routes.js';
 import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
 import { loginRoutes } from './web/login-routes.js';
+
+/** The app credential a request carries (hashed: raw tokens never sit in the limiter's keys). */
+function appCredential(request: FastifyRequest): string | undefined {
+  const token = request.headers.token ?? request.headers.authorization;
+  return typeof token === 'string' && token.length > 0 ? createHash('sha256').update(token).digest('base64url') : undefined;
+}
 
 export interface ServerParts {
   config: PlatformConfig;
@@ -50,7 +57,14 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await registerOpenApi(app);
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(rateLimit, { global: false });
+  // Per app token (PROTOCOL.md: 429 + Retry-After). People's routes carry their own limits.
+  await app.register(rateLimit, {
+    global: true,
+    max: config.appRateLimitPerSecond,
+    timeWindow: 1000,
+    allowList: (request) => appCredential(request) === undefined,
+    keyGenerator: (request) => appCredential(request) ?? request.ip,
+  });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
 
   await app.register(healthRoutes, { store: services.store, isClosing });
