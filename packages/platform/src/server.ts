@@ -79,7 +79,12 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(schemaRoutes);
-  await app.register(identityRoutes, { identity: services.identity, keys: services.identityKeys });
+  await app.register(identityRoutes, {
+    identity: services.identity,
+    keys: services.identityKeys,
+    personTokens: services.personTokens,
+    exchange: services.exchange,
+  });
 
   registerOpenApiRoute(app);
   return app;

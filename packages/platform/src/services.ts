@@ -21,6 +21,7 @@ import { IdentityKeys } from './oauth/identity-keys.js';
 import { IdentityService } from './oauth/identity-service.js';
 import { InstallationsStore } from './oauth/installations-store.js';
 import { LifecycleService } from './oauth/lifecycle-service.js';
+import { PersonTokenService } from './oauth/person-token-service.js';
 import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import type { Store } from './store/db.js';
@@ -45,6 +46,7 @@ export interface PlatformServices {
   appTokens: AppTokenStrategy;
   identityKeys: IdentityKeys;
   identity: IdentityService;
+  personTokens: PersonTokenService;
   serverKey: Buffer;
 }
 
@@ -75,7 +77,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const identityKeys = new IdentityKeys(store.db, box, clock, config.appTokenTtlSeconds * 1000);
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   exchange.onRevoked(() => identity.invalidate());
+  const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
+    personTokens: watsonTokens,
     identityKeys,
     identity,
     store,

@@ -18,6 +18,8 @@ const ConsentQuery = z.object({
   isReinstall: z.string().max(8).optional(),
   state: z.string().max(1024).optional(),
   code_challenge: z.string().max(128).optional(),
+  /** `watson` when the request came through /oauth/authorize (its code is redeemed at /oauth/token). */
+  flow: z.enum(['pumble', 'watson']).optional(),
 });
 const ConsentForm = ConsentQuery.extend({ workspaceId: z.string().max(64), decision: z.enum(['allow', 'cancel']), csrf: z.string().max(128) });
 
@@ -36,6 +38,7 @@ function toConsent(query: z.infer<typeof ConsentQuery>): ConsentRequest {
     isReinstall: query.isReinstall === 'true',
     state: query.state,
     codeChallenge: query.code_challenge,
+    flow: query.flow,
   };
 }
 

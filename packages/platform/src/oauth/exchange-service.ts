@@ -34,6 +34,9 @@ export interface Installed {
   manifest: Manifest;
   firstInstall: boolean;
   botUserId?: string;
+  /** Watson flow only: the refresh token the person-scoped JWTs are minted from. */
+  refreshToken?: string;
+  userScopes: string[];
 }
 
 /** Turns a consent code into tokens, installing the app (and its bot) on first use. */
@@ -146,19 +149,30 @@ export class ExchangeService {
       }
     }
     const authorizationId = await this.authorize(trx, app.id, workspaceId, code, now);
-    await this.store.revokeTokens(trx, { appId: app.id, userId: code.user_id, kind: 'user' }, now);
-    const accessToken = newOpaqueToken('userAccess');
-    issued.push(hashToken(accessToken));
-    await this.store.insertToken(trx, this.tokenRow(hashToken(accessToken), 'user', app.id, workspaceId, code.user_id, installation.id, authorizationId, now));
+    // Pumble flow: a non-expiring user access token. Watson flow: a rotating refresh token;
+    // the short-lived access JWT is signed from it by the identity service.
+    const kind = code.flow === 'watson' ? 'refresh' : 'user';
+    await this.store.revokeTokens(trx, { appId: app.id, userId: code.user_id, kind }, now);
+    const userToken = newOpaqueToken(kind === 'refresh' ? 'appRefresh' : 'userAccess');
+    issued.push(hashToken(userToken));
+    await this.store.insertToken(trx, this.tokenRow(hashToken(userToken), kind, app.id, workspaceId, code.user_id, installation.id, authorizationId, now));
     await trx
       .updateTable('oauth_codes')
       .set({ issued_token_hashes: JSON.stringify(issued) })
       .where('code_hash', '=', code.code_hash)
       .execute();
     this.revoked();
-    const response: AccessTokenResponse = { accessToken, userId: code.user_id, workspaceId };
+    const response: AccessTokenResponse = { accessToken: kind === 'user' ? userToken : '', userId: code.user_id, workspaceId };
     if (botToken && installation.bot_user_id) Object.assign(response, { botToken, botId: installation.bot_user_id });
-    return { response, app, manifest, firstInstall, botUserId: installation.bot_user_id ?? undefined };
+    return {
+      response,
+      app,
+      manifest,
+      firstInstall,
+      botUserId: installation.bot_user_id ?? undefined,
+      refreshToken: kind === 'refresh' ? userToken : undefined,
+      userScopes: JSON.parse(code.user_scopes) as string[],
+    };
   }
 
   private async authorize(trx: Transaction<Database>, appId: string, workspaceId: string, code: OAuthCodesTable, now: number): Promise<string> {
@@ -200,7 +214,7 @@ export class ExchangeService {
 
   private tokenRow(
     hash: string,
-    kind: 'user' | 'bot',
+    kind: 'user' | 'bot' | 'refresh',
     appId: string,
     workspaceId: string,
     userId: string,

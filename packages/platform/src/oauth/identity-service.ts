@@ -96,7 +96,7 @@ export class IdentityService {
       if (!key) throw new SwitchboardError('invalid_token', 'The token was signed by an unknown key.');
       return key;
     };
-    let claims: { sub?: string; wid?: unknown; bid?: unknown };
+    let claims: { sub?: string; wid?: unknown; bid?: unknown; uid?: unknown };
     try {
       ({ payload: claims } = await jwtVerify(token, getKey, {
         issuer: IDENTITY_ISSUER,
@@ -108,6 +108,8 @@ export class IdentityService {
       if (error instanceof joseErrors.JWTExpired) throw new SwitchboardError('token_expired', 'The app token has expired; request a new one.');
       throw new SwitchboardError('invalid_token', 'The bearer token is not valid.');
     }
+    if (typeof claims.sub === 'string' && typeof claims.wid === 'string' && typeof claims.uid === 'string')
+      return this.personActor(claims.sub, claims.wid, claims.uid);
     if (typeof claims.sub !== 'string' || typeof claims.wid !== 'string' || typeof claims.bid !== 'string') {
       throw new SwitchboardError('invalid_token', 'The bearer token is missing claims.');
     }
@@ -128,5 +130,20 @@ export class IdentityService {
       tokenKind: 'identity',
       scopes: new Set(JSON.parse(installation.bot_scopes) as string[]),
     };
+  }
+
+  /** A person-scoped JWT (Watson flow) is good while the person's authorization is. */
+  private async personActor(appId: string, workspaceId: string, userId: string): Promise<AppActor> {
+    const row = await this.db
+      .selectFrom('app_authorizations as z')
+      .innerJoin('workspace_users as u', 'u.id', 'z.user_id')
+      .select(['z.user_scopes', 'u.role', 'u.status'])
+      .where('z.app_id', '=', appId)
+      .where('z.user_id', '=', userId)
+      .where('z.workspace_id', '=', workspaceId)
+      .where('z.revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row || row.status !== 'ACTIVE') throw new SwitchboardError('invalid_token', 'The person’s authorization has ended.');
+    return { kind: 'app', appId, workspaceId, userId, role: row.role, tokenKind: 'user', scopes: new Set(JSON.parse(row.user_scopes) as string[]) };
   }
 }
