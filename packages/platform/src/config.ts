@@ -25,6 +25,8 @@ export interface PlatformConfig {
   prettyLogs: boolean;
   /** Create the demo workspace when the store is empty. */
   seedDemo: boolean;
+  /** Per-attempt deadline of event deliveries in ms (PROTOCOL.md: 10 s). */
+  eventTimeoutMs: number;
   /** Requests per second one app token may make before 429 + Retry-After. */
   appRateLimitPerSecond: number;
   /** Lifetime of app-identity JWTs (client credentials) in seconds. */
@@ -49,6 +51,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     prettyLogs: false,
     seedDemo: false,
     appTokenTtlSeconds: 3600,
+    eventTimeoutMs: 10_000,
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,

@@ -51,6 +51,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
     demo,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
+      await services.dispatcher.start();
       const bound = new URL(address);
       if (bound.hostname === '0.0.0.0' || bound.hostname === '[::]') bound.hostname = '127.0.0.1';
       baseUrl = config.publicUrl ?? bound.origin;
@@ -62,6 +63,8 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       closing = true;
       services.realtime.closeAll();
       await app.close();
+      await services.dispatcher.stop();
+      await services.triggerSender.close();
       await store.close();
     },
   };

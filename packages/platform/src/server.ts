@@ -23,6 +23,7 @@ import { identityRoutes } from './oauth/identity-routes.js';
 import { oauth2Routes } from './oauth/oauth2-routes.js';
 import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
+import { installCommandInterceptor } from './triggers/command-interceptor.js';
 import { loginRoutes } from './web/login-routes.js';
 
 /** The app credential a request carries (hashed: raw tokens never sit in the limiter's keys). */
@@ -67,6 +68,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
 
+  installCommandInterceptor(app, auth, services.commands);
   await app.register(healthRoutes, { store: services.store, isClosing });
   await app.register(authRoutes, { sessions: services.sessions, auth });
   await app.register(usersRoutes, { users: services.users, auth });

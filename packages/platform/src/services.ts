@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { AppTokenStrategy } from './api/app-token-strategy.js';
 import { AppsService } from './apps/apps-service.js';
 import { AppsStore } from './apps/apps-store.js';
+import { RegistryDeliveryTargets } from './apps/delivery-targets.js';
 import { PersonTokens } from './auth/person-tokens.js';
 import { SessionsService } from './auth/sessions-service.js';
 import { SessionsStore } from './auth/sessions-store.js';
@@ -15,6 +16,9 @@ import { UsersService } from './chat/users/users-service.js';
 import { UsersStore } from './chat/users/users-store.js';
 import type { Clock } from './clock.js';
 import type { PlatformConfig } from './config.js';
+import { DeliveryDispatcher, HttpTransport, OutboxStore } from './delivery/index.js';
+import { EventSink } from './events/event-sink.js';
+import { Subscriptions } from './events/subscriptions.js';
 import { ExchangeService } from './oauth/exchange-service.js';
 import { GrantService } from './oauth/grant-service.js';
 import { IdentityKeys } from './oauth/identity-keys.js';
@@ -25,6 +29,8 @@ import { PersonTokenService } from './oauth/person-token-service.js';
 import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import type { Store } from './store/db.js';
+import { SlashCommands } from './triggers/slash-commands.js';
+import { TriggerSender } from './triggers/trigger-sender.js';
 
 /** Every service of a platform node, wired once (routes → services → stores). */
 export interface PlatformServices {
@@ -47,6 +53,10 @@ export interface PlatformServices {
   identityKeys: IdentityKeys;
   identity: IdentityService;
   personTokens: PersonTokenService;
+  dispatcher: DeliveryDispatcher;
+  subscriptions: Subscriptions;
+  commands: SlashCommands;
+  triggerSender: TriggerSender;
   serverKey: Buffer;
 }
 
@@ -72,13 +82,33 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   apps.onAppChanged(() => appTokens.invalidate());
   const lifecycle = new LifecycleService(apps, installations, store.db, channels, messages, clock, () => {
     appTokens.invalidate();
+    subscriptions.invalidate();
+    dispatcher.wake();
     identity.invalidate();
   });
   const identityKeys = new IdentityKeys(store.db, box, clock, config.appTokenTtlSeconds * 1000);
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   exchange.onRevoked(() => identity.invalidate());
+  const subscriptions = new Subscriptions(store.db, clock);
+  const dispatcher = new DeliveryDispatcher({
+    store: new OutboxStore(store.db, store.dialect),
+    targets: new RegistryDeliveryTargets(apps, box, clock),
+    transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs }) },
+    clock,
+    onError: (err) => log.error({ err }, 'delivery dispatcher error'),
+  });
+  bus.addSink(new EventSink(subscriptions, clock, () => dispatcher.wake()));
+  // Installs, uninstalls and (un)authorizations change who receives what.
+  exchange.onRevoked(() => subscriptions.invalidate());
+  apps.onAppChanged(() => subscriptions.invalidate());
+  const triggerSender = new TriggerSender(clock);
+  const commands = new SlashCommands(store.db, channels, bus, box, triggerSender, clock);
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
+    dispatcher,
+    subscriptions,
+    commands,
+    triggerSender,
     personTokens: watsonTokens,
     identityKeys,
     identity,
