@@ -49,6 +49,7 @@ export class HttpTransport implements DeliveryTransport {
   private readonly timeoutMs: number;
   private readonly clock: Clock;
   private readonly userAgent: string;
+  private closed = false;
 
   constructor(options: HttpTransportOptions = {}) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -130,7 +131,10 @@ export class HttpTransport implements DeliveryTransport {
     return { kind: 'retry', status, error: `http_${status}` };
   }
 
+  /** Closes the pool it owns (idempotent: shutdown paths may call it twice). */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (!this.ownsDispatcher || this.closed) return;
+    this.closed = true;
+    await this.dispatcher.close();
   }
 }

@@ -109,33 +109,30 @@ export class OutboxStore {
         // of a lane whose head another node has locked but not yet committed.
         await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.event_outbox.claim'))`.execute(trx);
       }
-      let candidates = trx
-        .selectFrom('event_outbox as c')
-        .select('c.id')
-        .where('c.status', '=', 'pending')
-        .where('c.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('c.lease_until', 'is', null), eb('c.lease_until', '<=', now)]))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('event_outbox as e')
-                .select(sql`1`.as('one'))
-                .whereRef('e.app_id', '=', 'c.app_id')
-                .whereRef('e.channel_key', '=', 'c.channel_key')
-                .where('e.status', '=', 'pending')
-                .whereRef('e.id', '<', 'c.id')
-                .where((eb) => eb.or([eb('e.next_attempt_at', '>', now), eb('e.lease_until', '>', now)])),
-            ),
-          ),
+      // The first blocking row of each lane (in flight, or waiting for its retry); a row may go
+      // only if it comes before its lane's first block. Blocks are few (in-flight + failing lanes),
+      // so this is one pass over them instead of an "earlier row" probe per candidate.
+      const exclude = options.excludeApps.length > 0 ? sql`and c.app_id not in (${sql.join(options.excludeApps)})` : sql``;
+      const lock = this.dialect === 'postgres' ? sql`for update of c skip locked` : sql``;
+      const candidates = await sql<{ id: string }>`
+        with blocks as materialized (
+          select app_id, channel_key, min(id) as first_block from event_outbox
+          where status = 'pending' and (next_attempt_at > ${now} or lease_until > ${now})
+          group by app_id, channel_key
         )
-        .orderBy('c.id')
-        .limit(limit);
-      if (options.excludeApps.length > 0) candidates = candidates.where('c.app_id', 'not in', options.excludeApps);
-      if (this.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+        select c.id from event_outbox c
+        where c.status = 'pending' and c.next_attempt_at <= ${now} and (c.lease_until is null or c.lease_until <= ${now})
+          and not exists (select 1 from blocks b where b.app_id = c.app_id and b.channel_key = c.channel_key and b.first_block < c.id) ${exclude}
+        order by c.id limit ${limit} ${lock}`.execute(trx);
+      if (candidates.rows.length === 0) return [];
       const rows = await trx
         .updateTable('event_outbox')
         .set({ lease_until: now + options.leaseMs, lease_owner: options.owner })
-        .where('id', 'in', candidates)
+        .where(
+          'id',
+          'in',
+          candidates.rows.map((row) => row.id),
+        )
         .returningAll()
         .execute();
       return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -149,14 +146,17 @@ export class OutboxStore {
       const mine = trx.updateTable('event_outbox').where('lease_owner', '=', owner).where('status', '=', 'pending');
       // The common case, many successes, becomes one statement per status code.
       const delivered = new Map<number | null, string[]>();
-      const released: string[] = [];
+      // Released rows share a few firstFailedAt values (null, or when their endpoint began failing).
+      const released = new Map<number | null, string[]>();
       for (const result of results) {
         if (result.kind === 'delivered') {
           const ids = delivered.get(result.status) ?? [];
           ids.push(result.id);
           delivered.set(result.status, ids);
-        } else if (result.kind === 'release' && result.firstFailedAt === null) {
-          released.push(result.id);
+        } else if (result.kind === 'release') {
+          const ids = released.get(result.firstFailedAt) ?? [];
+          ids.push(result.id);
+          released.set(result.firstFailedAt, ids);
         }
       }
       for (const [status, ids] of delivered) {
@@ -174,7 +174,16 @@ export class OutboxStore {
           .where('id', 'in', ids)
           .execute();
       }
-      if (released.length > 0) await mine.set({ lease_until: null, lease_owner: null }).where('id', 'in', released).execute();
+      for (const [firstFailedAt, ids] of released) {
+        await mine
+          .set((eb) => ({
+            ...(firstFailedAt === null ? {} : { first_failed_at: eb.fn.coalesce('first_failed_at', eb.val(firstFailedAt)) }),
+            lease_until: null,
+            lease_owner: null,
+          }))
+          .where('id', 'in', ids)
+          .execute();
+      }
       for (const result of results) {
         if (result.kind === 'retry') {
           await mine
@@ -200,11 +209,6 @@ export class OutboxStore {
               lease_until: null,
               lease_owner: null,
             }))
-            .where('id', '=', result.id)
-            .execute();
-        } else if (result.kind === 'release' && result.firstFailedAt !== null) {
-          await mine
-            .set((eb) => ({ first_failed_at: eb.fn.coalesce('first_failed_at', eb.val(result.firstFailedAt)), lease_until: null, lease_owner: null }))
             .where('id', '=', result.id)
             .execute();
         }

@@ -18,8 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   ];
   for (const [name, type] of columns) await db.schema.alterTable('event_outbox').addColumn(name, type).execute();
   // Partial indexes (both dialects) so delivered rows, the vast majority, cost nothing to claims:
-  // one to walk pending rows in id order, one for the "earlier pending row in this lane?" check.
+  // pending rows in id order, per lane, and by lease (the claim looks up in-flight rows).
   await sql`create index event_outbox_pending on event_outbox (id) where status = 'pending'`.execute(db);
   await sql`create index event_outbox_lane on event_outbox (app_id, channel_key, id) where status = 'pending'`.execute(db);
+  await sql`create index event_outbox_leased on event_outbox (lease_until) where status = 'pending'`.execute(db);
   await sql`create index event_outbox_target on event_outbox (app_id, target) where status = 'pending'`.execute(db);
 }
