@@ -21,7 +21,7 @@ describe('ChangeBus.commitStatement (sqlite)', () => {
   });
 
   const change = (workspaceId: string): ChatChange => ({ type: 'channel.created', workspaceId, audience: { workspaceId }, data: {} });
-  const insertWorkspace = (db: Parameters<Parameters<ChangeBus['commitStatement']>[0]>[0], id: string) =>
+  const insertWorkspace = (db: Parameters<Parameters<ChangeBus['commitStatement']>[1]>[0], id: string) =>
     db.insertInto('workspaces').values({ id, name: 'w', created_at: 0 }).execute();
   const exists = async (id: string) => (await store.db.selectFrom('workspaces').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
@@ -30,10 +30,7 @@ describe('ChangeBus.commitStatement (sqlite)', () => {
     const published: ChatChange[][] = [];
     bus.addSink({ afterCommit: (changes) => published.push([...changes]) });
     const id = newId();
-    await bus.commitStatement(async (db, record) => {
-      await insertWorkspace(db, id);
-      record(change(id));
-    });
+    await bus.commitStatement([change(id)], (db) => insertWorkspace(db, id));
     expect(await exists(id)).toBe(true);
     expect(published).toEqual([[change(id)]]);
   });
@@ -44,10 +41,9 @@ describe('ChangeBus.commitStatement (sqlite)', () => {
     bus.addSink({ afterCommit: (changes) => published.push([...changes]) });
     const [first, second] = [newId(), newId()];
     await expect(
-      bus.commitStatement(async (db, record) => {
+      bus.commitStatement([change(first)], async (db) => {
         await insertWorkspace(db, first);
         await insertWorkspace(db, second);
-        record(change(first));
       }),
     ).rejects.toThrow(/second statement/);
     expect(await exists(second)).toBe(false);
@@ -65,12 +61,7 @@ describe('ChangeBus.commitStatement (sqlite)', () => {
       },
     });
     const id = newId();
-    await expect(
-      bus.commitStatement(async (db, record) => {
-        await insertWorkspace(db, id);
-        record(change(id));
-      }),
-    ).rejects.toThrow('sink failed');
+    await expect(bus.commitStatement([change(id)], (db) => insertWorkspace(db, id))).rejects.toThrow('sink failed');
     expect(seen).toEqual([1]);
     expect(await exists(id)).toBe(false);
   });

@@ -22,6 +22,12 @@ export interface ChatChange {
 export interface ChangeSink {
   inTransaction?(trx: Transaction<Database>, changes: readonly ChatChange[]): Promise<void>;
   afterCommit?(changes: readonly ChatChange[]): void;
+  /**
+   * For sinks with `inTransaction`: whether it would write anything for these changes (say,
+   * no app of the workspace subscribes to them). Answering false lets `commitStatement` skip
+   * BEGIN/COMMIT on PostgreSQL; a sink without this method is taken to always write.
+   */
+  writesFor?(changes: readonly ChatChange[]): boolean;
 }
 
 export type Record = (change: ChatChange) => void;
@@ -57,18 +63,23 @@ export class ChangeBus {
   }
 
   /**
-   * `commit` for work that issues exactly ONE SQL statement, which is atomic by itself: on
-   * PostgreSQL, while no sink has to write inside the transaction, the statement runs without
-   * BEGIN/COMMIT around it (two round trips fewer per chat post). As soon as an in-transaction
-   * sink is registered (the event outbox) this is a plain `commit` again, so the change and the
-   * sink's writes still commit together; on SQLite it always is, as a grouped commit is cheaper
+   * `commit` for ONE SQL statement, which is atomic by itself, making `changes`: on PostgreSQL,
+   * while no sink has to write inside the transaction for these changes (see `writesFor`), the
+   * statement runs without BEGIN/COMMIT around it (two round trips fewer per chat post).
+   * Otherwise this is a plain `commit`, so the change and the sink's writes commit together; on SQLite it always is, as a grouped commit is cheaper
    * than a statement committing alone. A second statement is refused before it runs, so a
-   * `work` that grows one fails its tests instead of silently losing atomicity.
+   * `statement` that grows a second fails its tests instead of silently losing atomicity.
    */
-  async commitStatement<T>(work: (db: Kysely<Database> | Transaction<Database>, record: Record) => Promise<T>): Promise<T> {
-    if (this.group || this.sinks.some((sink) => sink.inTransaction !== undefined)) return this.commit(guarded(work));
-    const changes: ChatChange[] = [];
-    const value = await work(this.db.withPlugin(new OneStatementGuard()), (change) => changes.push(change));
+  async commitStatement<T>(changes: readonly ChatChange[], statement: (db: Kysely<Database> | Transaction<Database>) => Promise<T>): Promise<T> {
+    const needsTransaction = this.sinks.some((sink) => sink.inTransaction !== undefined && (sink.writesFor?.(changes) ?? true));
+    if (this.group || needsTransaction) {
+      return this.commit(async (trx, record) => {
+        const value = await statement(trx.withPlugin(new OneStatementGuard()));
+        for (const change of changes) record(change);
+        return value;
+      });
+    }
+    const value = await statement(this.db.withPlugin(new OneStatementGuard()));
     this.publish(changes);
     return value;
   }
@@ -78,11 +89,6 @@ export class ChangeBus {
     if (changes.length === 0) return;
     for (const sink of this.sinks) sink.afterCommit?.(changes);
   }
-}
-
-/** The work, refused a second statement even when it runs inside a transaction (same contract everywhere). */
-function guarded<T>(work: (db: Transaction<Database>, record: Record) => Promise<T>) {
-  return (trx: Transaction<Database>, record: Record) => work(trx.withPlugin(new OneStatementGuard()), record);
 }
 
 /** Lets one query through and throws on the next (see `ChangeBus.commitStatement`). */

@@ -79,10 +79,7 @@ export class MessagesService {
     const created = { type: 'message.created', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } } as const;
     if (!threadRootId) {
       // A channel post is one INSERT: no transaction needed around it (unless a sink writes too).
-      await this.bus.commitStatement(async (db, record) => {
-        await this.store.insert(db, row);
-        record(created);
-      });
+      await this.bus.commitStatement([created], (db) => this.store.insert(db, row));
       return message;
     }
     await this.bus.commit(async (trx, record) => {
@@ -215,10 +212,10 @@ export class MessagesService {
     if (!target || target.workspace_id !== caller.workspaceId || target.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
     await this.channels.postable(caller, target.channel_id);
     const now = this.clock.now();
-    await this.bus.commitStatement(async (db, record) => {
+    await this.bus.commit(async (trx, record) => {
       const changed = add
-        ? await this.store.addReaction(db, { message_id: messageId, user_id: caller.userId, code, created_at: now })
-        : await this.store.removeReaction(db, messageId, caller.userId, code);
+        ? await this.store.addReaction(trx, { message_id: messageId, user_id: caller.userId, code, created_at: now })
+        : await this.store.removeReaction(trx, messageId, caller.userId, code);
       if (!changed) return;
       record({
         type: add ? 'reaction.added' : 'reaction.removed',
