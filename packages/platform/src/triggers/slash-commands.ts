@@ -6,9 +6,10 @@ import type { ChangeBus } from '../chat/changes.js';
 import type { ChannelsService, ChatCaller } from '../chat/channels/channels-service.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../security/secret-box.js';
+import type { SocketHub } from '../socket/socket-hub.js';
 import { newId } from '../store/ids.js';
 import type { AppsTable, Database } from '../store/schema.js';
-import type { TriggerSender } from './trigger-sender.js';
+import { TRIGGER_DEADLINE_MS, type TriggerAnswer, type TriggerSender } from './trigger-sender.js';
 
 export type CommandOutcome = 'acked' | 'nacked' | 'offline' | 'unknown';
 
@@ -37,6 +38,7 @@ export class SlashCommands {
     private readonly box: SecretBox,
     private readonly sender: TriggerSender,
     private readonly clock: Clock,
+    private readonly socketHub?: SocketHub,
   ) {}
 
   async run(caller: ChatCaller, channelId: string, input: string, threadRootId?: string): Promise<CommandResult> {
@@ -63,7 +65,7 @@ export class SlashCommands {
     const author = botUserId ?? 'system';
     const offline = manifest.offlineMessage ?? `${manifest.displayName} is not responding right now. Please try again later.`;
     const answer = manifest.socketMode
-      ? ({ kind: 'unreachable', reason: 'socket mode is not connected' } as const)
+      ? await this.overSocket(app.id, payload)
       : await this.sender.send(url, signingSecretsOf(this.box, app, this.clock.now()), payload);
     const message = answer.kind === 'answered' && isObject(answer.body) && typeof answer.body.message === 'string' ? answer.body.message : undefined;
     if (answer.kind === 'answered' && answer.status >= 200 && answer.status < 300) {
@@ -76,6 +78,15 @@ export class SlashCommands {
     }
     this.tell(caller, channelId, author, offline, threadRootId);
     return { slashCommand, triggerId, outcome: 'offline', appId: app.id };
+  }
+
+  /** The same answer as over HTTP, from the app's socket-mode connection (PROTOCOL.md 7). */
+  private async overSocket(appId: string, payload: unknown): Promise<TriggerAnswer> {
+    if (!this.socketHub) return { kind: 'unreachable', reason: 'socket mode is not available' };
+    const answer = await this.socketHub.request(appId, payload, { event: false, timeoutMs: TRIGGER_DEADLINE_MS });
+    if (answer.kind === 'unreachable') return answer;
+    const { status, message, body } = answer.reply;
+    return { kind: 'answered', status, body: { ...(body ?? {}), ...(message !== undefined ? { message } : {}) } };
   }
 
   private async findOwner(
