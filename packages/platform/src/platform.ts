@@ -62,6 +62,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       if (closing) return;
       closing = true;
       services.realtime.closeAll();
+      services.socketHub.closeAll();
       await app.close();
       await services.dispatcher.stop();
       await services.triggerSender.close();

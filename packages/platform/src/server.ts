@@ -23,6 +23,7 @@ import { identityRoutes } from './oauth/identity-routes.js';
 import { oauth2Routes } from './oauth/oauth2-routes.js';
 import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
+import { socketRoutes } from './socket/index.js';
 import { installCommandInterceptor } from './triggers/command-interceptor.js';
 import { loginRoutes } from './web/login-routes.js';
 
@@ -81,6 +82,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(schemaRoutes);
+  await app.register(socketRoutes, { hub: services.socketHub, apps: services.apps, publicUrl: config.publicUrl });
   await app.register(identityRoutes, {
     identity: services.identity,
     keys: services.identityKeys,

@@ -28,6 +28,7 @@ import { LifecycleService } from './oauth/lifecycle-service.js';
 import { PersonTokenService } from './oauth/person-token-service.js';
 import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
+import { createSocketMode, type SocketHub } from './socket/index.js';
 import type { Store } from './store/db.js';
 import { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
@@ -58,6 +59,7 @@ export interface PlatformServices {
   commands: SlashCommands;
   triggerSender: TriggerSender;
   serverKey: Buffer;
+  socketHub: SocketHub;
 }
 
 export function createServices(config: PlatformConfig, store: Store, serverKey: Buffer, clock: Clock, log: FastifyBaseLogger): PlatformServices {
@@ -90,19 +92,21 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   exchange.onRevoked(() => identity.invalidate());
   const subscriptions = new Subscriptions(store.db, clock);
+  const socketMode = createSocketMode(store.db, clock);
   const dispatcher = new DeliveryDispatcher({
     store: new OutboxStore(store.db, store.dialect),
     targets: new RegistryDeliveryTargets(apps, box, clock),
-    transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs }) },
+    transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs }), socket: socketMode.transport },
     clock,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),
   });
+  socketMode.attach(dispatcher);
   bus.addSink(new EventSink(subscriptions, clock, () => dispatcher.wake()));
   // Installs, uninstalls and (un)authorizations change who receives what.
   exchange.onRevoked(() => subscriptions.invalidate());
   apps.onAppChanged(() => subscriptions.invalidate());
   const triggerSender = new TriggerSender(clock);
-  const commands = new SlashCommands(store.db, channels, bus, box, triggerSender, clock);
+  const commands = new SlashCommands(store.db, channels, bus, box, triggerSender, clock, socketMode.hub);
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
     dispatcher,
@@ -129,5 +133,6 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     lifecycle,
     appTokens,
     serverKey,
+    socketHub: socketMode.hub,
   };
 }

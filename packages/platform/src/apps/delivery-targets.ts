@@ -27,7 +27,9 @@ export class RegistryDeliveryTargets implements DeliveryTargets {
     if (row) {
       const manifest = manifestOf(row);
       const secrets = signingSecretsOf(this.box, row, now);
-      target = { url: manifest.eventSubscriptions.url, signingSecrets: secrets, transport: manifest.socketMode ? 'socket' : 'http' };
+      // Socket mode has no URL: the app id names its connections (and its endpoint gate).
+      const url = manifest.socketMode ? `socket:${query.appId}` : manifest.eventSubscriptions.url;
+      target = { url, signingSecrets: secrets, transport: manifest.socketMode ? 'socket' : 'http' };
       // Re-read when the rotation grace period ends so the previous secret stops signing.
       if (row.previous_signing_until && row.previous_signing_until > now) until = Math.min(until, row.previous_signing_until);
     }

@@ -85,6 +85,12 @@ export class DeliveryDispatcher {
     void this.pump();
   }
 
+  /** An endpoint is reachable again (a socket-mode app connected): lift its gate and claim at once. */
+  reopen(endpointKey: string): void {
+    this.gates.succeeded(endpointKey);
+    this.wake();
+  }
+
   /** Delivers until nothing is due (tests with a fake clock, benchmarks draining a backlog). */
   async runUntilIdle(): Promise<void> {
     for (;;) {

@@ -1,0 +1,267 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { parseSocketAppReply, SOCKET_PING, SOCKET_PONG, type SocketAppReply } from '@switchboard/protocol';
+import type { WebSocket } from 'ws';
+
+/** A ticket from `GET /apps/{appId}/websocket-connection` is good for one connection within this time. */
+export const TICKET_TTL_MS = 60_000;
+
+export interface SocketHubOptions {
+  /** Connections silent (no frame, no ping, no pong) for longer than this are closed. Default 60 s. */
+  idleTimeoutMs?: number;
+  /** Frames written but not yet answered, per connection. Default 100. */
+  maxUnacked?: number;
+  now?: () => number;
+}
+
+/** What a connection answered (or that it could not). */
+export type HubAnswer = { kind: 'answered'; reply: SocketAppReply } | { kind: 'unreachable'; reason: string };
+
+interface Pending {
+  /** Event frames resolve on write for connections that do not ack events. */
+  event: boolean;
+  settle: (answer: HubAnswer) => void;
+}
+
+/** One app connection. `acksEvents` once it declared (`acks=events`) or showed that it acks events. */
+export class SocketConnection {
+  readonly id = randomUUID();
+  lastSeen: number;
+  acksEvents: boolean;
+  readonly pending = new Map<string, Pending>();
+  closed = false;
+
+  constructor(
+    readonly appId: string,
+    readonly socket: WebSocket,
+    now: number,
+    acksEvents: boolean,
+  ) {
+    this.lastSeen = now;
+    this.acksEvents = acksEvents;
+  }
+}
+
+/**
+ * Socket-mode connections per app (PROTOCOL.md 7): single-use tickets, round-robin among an
+ * app's connections, correlation of replies, heartbeats and back-pressure. The transports
+ * (events: `SocketTransport`, triggers: `SlashCommands`) only call `request`.
+ */
+export class SocketHub {
+  readonly idleTimeoutMs: number;
+  readonly maxUnacked: number;
+  private readonly now: () => number;
+  private readonly tickets = new Map<string, { appId: string; expiresAt: number }>();
+  private readonly byApp = new Map<string, SocketConnection[]>();
+  private readonly cursor = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly connectListeners: ((appId: string) => void)[] = [];
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(options: SocketHubOptions = {}) {
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    this.maxUnacked = options.maxUnacked ?? 100;
+    this.now = options.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), Math.min(10_000, Math.max(50, this.idleTimeoutMs / 4)));
+    this.sweeper.unref();
+  }
+
+  /** A random single-use ticket for `appId`, valid {@link TICKET_TTL_MS}. */
+  issueTicket(appId: string): string {
+    const ticket = randomBytes(32).toString('base64url');
+    this.tickets.set(ticket, { appId, expiresAt: this.now() + TICKET_TTL_MS });
+    return ticket;
+  }
+
+  /** The app a ticket was issued to; the ticket is spent either way. */
+  consumeTicket(ticket: string): string | undefined {
+    const entry = this.tickets.get(ticket);
+    if (!entry) return undefined;
+    this.tickets.delete(ticket);
+    return entry.expiresAt > this.now() ? entry.appId : undefined;
+  }
+
+  /** Called with the app id whenever an app gains a connection (events waiting for it may flow). */
+  onConnect(listener: (appId: string) => void): void {
+    this.connectListeners.push(listener);
+  }
+
+  connectionCount(appId?: string): number {
+    if (appId !== undefined) return this.byApp.get(appId)?.length ?? 0;
+    let n = 0;
+    for (const list of this.byApp.values()) n += list.length;
+    return n;
+  }
+
+  /** Takes over an accepted WebSocket of `appId`. */
+  add(appId: string, socket: WebSocket, acksEvents = false): SocketConnection {
+    const connection = new SocketConnection(appId, socket, this.now(), acksEvents);
+    const list = this.byApp.get(appId) ?? [];
+    list.push(connection);
+    this.byApp.set(appId, list);
+    socket.on('message', (data, isBinary) => this.onFrame(connection, data as Buffer, isBinary));
+    socket.on('pong', () => {
+      connection.lastSeen = this.now();
+    });
+    socket.on('close', () => this.remove(connection));
+    socket.on('error', () => socket.terminate());
+    this.notify(appId);
+    for (const listener of this.connectListeners) listener(appId);
+    return connection;
+  }
+
+  /**
+   * Sends `payload` to one live connection of the app and waits: a trigger until its reply, an
+   * event until written (or until acked, on connections that ack events). `timeoutMs` bounds the
+   * whole wait, including waiting for a connection or for room under the back-pressure limit.
+   */
+  request(appId: string, payload: unknown, options: { event: boolean; timeoutMs: number; correlationId?: string; signal?: AbortSignal }): Promise<HubAnswer> {
+    const deadline = this.now() + options.timeoutMs;
+    const correlationId = options.correlationId ?? randomUUID();
+    const text = JSON.stringify({ correlation_id: correlationId, payload });
+    // A person waiting on a trigger gets the offline message at once when nothing is connected.
+    if (!options.event && this.connectionCount(appId) === 0) return Promise.resolve({ kind: 'unreachable', reason: 'no connection' });
+    return new Promise<HubAnswer>((resolve) => {
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      let current: SocketConnection | undefined;
+      let unwait: (() => void) | undefined;
+      const finish = (answer: HubAnswer) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        unwait?.();
+        if (current?.pending.get(correlationId)?.settle === settle) current.pending.delete(correlationId);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve(answer);
+      };
+      const onAbort = () => finish({ kind: 'unreachable', reason: 'aborted' });
+      const settle = (answer: HubAnswer) => {
+        // The connection died before answering: try another one (or the next one to connect).
+        if (answer.kind === 'unreachable' && answer.reason === 'connection_closed' && !done) {
+          current = undefined;
+          attempt();
+          return;
+        }
+        finish(answer);
+      };
+      const attempt = () => {
+        if (done) return;
+        unwait?.();
+        unwait = undefined;
+        const connection = this.pick(appId);
+        if (!connection) {
+          unwait = this.waitFor(appId, attempt);
+          return;
+        }
+        current = connection;
+        const ackAwaited = !options.event || connection.acksEvents;
+        connection.pending.set(correlationId, { event: options.event, settle });
+        connection.socket.send(text, (error) => {
+          if (error) return connection.pending.get(correlationId)?.settle === settle ? this.failPending(connection, correlationId) : undefined;
+          if (!ackAwaited && !connection.acksEvents) finish({ kind: 'answered', reply: { correlation_id: correlationId, status: 200 } });
+        });
+      };
+      timer = setTimeout(() => finish({ kind: 'unreachable', reason: current ? 'no reply in time' : 'no connection' }), Math.max(0, deadline - this.now()));
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort);
+      attempt();
+    });
+  }
+
+  /** Closes every connection (node shutdown) and stops the sweeper. */
+  closeAll(): void {
+    clearInterval(this.sweeper);
+    for (const list of this.byApp.values()) for (const connection of [...list]) connection.socket.close(1001, 'server shutting down');
+  }
+
+  private failPending(connection: SocketConnection, correlationId: string): void {
+    const pending = connection.pending.get(correlationId);
+    connection.pending.delete(correlationId);
+    pending?.settle({ kind: 'unreachable', reason: 'connection_closed' });
+  }
+
+  /** Round-robin over the app's open connections with room under the back-pressure limit. */
+  private pick(appId: string): SocketConnection | undefined {
+    const list = this.byApp.get(appId);
+    if (!list || list.length === 0) return undefined;
+    const start = this.cursor.get(appId) ?? 0;
+    for (let i = 0; i < list.length; i += 1) {
+      const index = (start + i) % list.length;
+      const connection = list[index];
+      if (!connection.closed && connection.socket.readyState === 1 && connection.pending.size < this.maxUnacked) {
+        this.cursor.set(appId, index + 1);
+        return connection;
+      }
+    }
+    return undefined;
+  }
+
+  /** Runs `wake` once when the app gains a connection or a connection gets room; returns a canceller. */
+  private waitFor(appId: string, wake: () => void): () => void {
+    const set = this.waiters.get(appId) ?? new Set();
+    this.waiters.set(appId, set);
+    const entry = () => {
+      set.delete(entry);
+      wake();
+    };
+    set.add(entry);
+    return () => set.delete(entry);
+  }
+
+  private notify(appId: string): void {
+    const set = this.waiters.get(appId);
+    if (!set || set.size === 0) return;
+    for (const wake of [...set]) {
+      if (!this.pick(appId)) return;
+      // pick() advanced the cursor; the waiter picks again for itself.
+      wake();
+    }
+  }
+
+  private onFrame(connection: SocketConnection, data: Buffer, isBinary: boolean): void {
+    connection.lastSeen = this.now();
+    if (!isBinary && data.length === SOCKET_PING.length && data.toString() === SOCKET_PING) {
+      connection.socket.send(SOCKET_PONG);
+      return;
+    }
+    const parsed = parseSocketAppReply(data);
+    if (!parsed.ok) return this.errorFrame(connection, 'invalid_frame', parsed.message);
+    const reply = parsed.frame;
+    const pending = connection.pending.get(reply.correlation_id);
+    if (!pending) return this.errorFrame(connection, 'unknown_correlation_id', `No frame awaits a reply with correlation_id ${reply.correlation_id}.`);
+    if (pending.event) connection.acksEvents = true;
+    connection.pending.delete(reply.correlation_id);
+    pending.settle({ kind: 'answered', reply });
+    this.notify(connection.appId);
+  }
+
+  private errorFrame(connection: SocketConnection, code: string, message: string): void {
+    if (connection.socket.readyState === 1) connection.socket.send(JSON.stringify({ error: { code, message } }));
+  }
+
+  private remove(connection: SocketConnection): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    const list = this.byApp.get(connection.appId);
+    if (list) {
+      const index = list.indexOf(connection);
+      if (index >= 0) list.splice(index, 1);
+      if (list.length === 0) this.byApp.delete(connection.appId);
+    }
+    for (const id of [...connection.pending.keys()]) this.failPending(connection, id);
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [ticket, entry] of this.tickets) if (entry.expiresAt <= now) this.tickets.delete(ticket);
+    for (const list of this.byApp.values()) {
+      for (const connection of [...list]) {
+        if (now - connection.lastSeen > this.idleTimeoutMs) {
+          connection.socket.close(4008, 'idle');
+          connection.socket.terminate();
+          this.remove(connection);
+        }
+      }
+    }
+  }
+}

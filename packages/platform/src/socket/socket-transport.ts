@@ -1,0 +1,49 @@
+import type { Delivery, DeliveryOutcome, DeliveryTarget, DeliveryTransport } from '../delivery/index.js';
+import type { SocketHub } from './socket-hub.js';
+
+export interface SocketTransportOptions {
+  /** How long a written event may wait for its ack (connections that ack events). Default 10 s. */
+  ackTimeoutMs?: number;
+}
+
+/**
+ * Delivers outbox rows of socket-mode apps over their connections: `{correlation_id: <delivery id>,
+ * payload}` to one live connection. With no connection the row waits in the outbox (retry), so
+ * events flow in order once the app connects; a connection dying mid-send moves the frame to another.
+ */
+export class SocketTransport implements DeliveryTransport {
+  private readonly ackTimeoutMs: number;
+
+  constructor(
+    private readonly hub: SocketHub,
+    options: SocketTransportOptions = {},
+  ) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  }
+
+  endpointKey(target: DeliveryTarget): string {
+    return socketEndpointKey(target.url);
+  }
+
+  async send(delivery: Delivery, signal: AbortSignal): Promise<DeliveryOutcome> {
+    if (this.hub.connectionCount(delivery.appId) === 0) return { kind: 'retry', error: 'socket_not_connected' };
+    let payload: unknown;
+    try {
+      payload = JSON.parse(delivery.payload);
+    } catch {
+      return { kind: 'permanent', error: 'invalid_payload' };
+    }
+    const answer = await this.hub.request(delivery.appId, payload, { event: true, timeoutMs: this.ackTimeoutMs, correlationId: delivery.id, signal });
+    if (answer.kind === 'unreachable') return { kind: 'retry', error: `socket_${answer.reason.replace(/\s+/g, '_')}` };
+    const status = answer.reply.status;
+    return status >= 200 && status < 300 ? { kind: 'ok', status } : { kind: 'retry', status, error: 'socket_nack' };
+  }
+}
+
+/**
+ * Socket targets carry the app id in `url` (`socket:<appId>`, see RegistryDeliveryTargets); an
+ * http URL left there by an older registry still groups per app by falling back to it.
+ */
+export function socketEndpointKey(url: string): string {
+  return url.startsWith('socket:') ? url : `socket:${url}`;
+}
