@@ -3,6 +3,7 @@ import type { ChangeSink, ChatChange } from '../chat/changes.js';
 import type { Clock } from '../clock.js';
 import { enqueue, type OutboxEntry } from '../delivery/index.js';
 import type { Database } from '../store/schema.js';
+import type { WebhookFanOut } from '../webhooks/webhook-fanout.js';
 import { toAppEvent } from './event-bodies.js';
 import { recipientsOf, type Subscriptions } from './subscriptions.js';
 
@@ -19,7 +20,25 @@ export class EventSink implements ChangeSink {
     private readonly subscriptions: Subscriptions,
     private readonly clock: Clock,
     private readonly wake: () => void,
+    /** Watson-style webhooks of the apps (seed 003): extra rows with `target` = webhook id. */
+    private readonly webhooks?: WebhookFanOut,
   ) {}
+
+  /**
+   * Whether these changes may produce outbox rows. False only when the workspace's fresh cached
+   * subscriptions prove nobody subscribes (lets a plain post skip BEGIN/COMMIT on PostgreSQL);
+   * the cache is the same one `inTransaction` reads, so neither path is staler than the other.
+   */
+  writesFor(changes: readonly ChatChange[]): boolean {
+    for (const change of changes) {
+      const draft = toAppEvent(change);
+      if (!draft) continue;
+      const subs = this.subscriptions.peek(change.workspaceId);
+      if (!subs || subs.some((s) => s.events.has(draft.eventType))) return true;
+      if (this.webhooks?.mayWrite(change.workspaceId, draft)) return true;
+    }
+    return false;
+  }
 
   async inTransaction(trx: Transaction<Database>, changes: readonly ChatChange[]): Promise<void> {
     const entries: OutboxEntry[] = [];
@@ -27,7 +46,8 @@ export class EventSink implements ChangeSink {
       const draft = toAppEvent(change);
       if (!draft) continue;
       const subs = (await this.subscriptions.of(change.workspaceId, trx)).filter((s) => s.events.has(draft.eventType));
-      if (subs.length === 0) continue;
+      const hooks = this.webhooks ? await this.webhooks.subscribed(change.workspaceId, draft, trx) : [];
+      if (subs.length === 0 && hooks.length === 0) continue;
       const channel = draft.channelId ? await trx.selectFrom('channels').select(['type']).where('id', '=', draft.channelId).executeTakeFirst() : undefined;
       const members = draft.channelId
         ? new Set((await trx.selectFrom('channel_members').select('user_id').where('channel_id', '=', draft.channelId).execute()).map((r) => r.user_id))
@@ -52,6 +72,7 @@ export class EventSink implements ChangeSink {
           payload: JSON.stringify(payload),
         });
       }
+      if (this.webhooks && hooks.length > 0) entries.push(...(await this.webhooks.entries(trx, hooks, draft, change.workspaceId, canSee)));
     }
     if (entries.length > 0) {
       await enqueue(trx, entries, this.clock.now());

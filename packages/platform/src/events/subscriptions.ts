@@ -31,6 +31,12 @@ export class Subscriptions {
     this.cache = new Map();
   }
 
+  /** The cached list if still fresh, without a query (undefined = unknown). */
+  peek(workspaceId: string): Subscription[] | undefined {
+    const hit = this.cache.get(workspaceId);
+    return hit && this.clock.now() - hit.at < CACHE_MS ? hit.subs : undefined;
+  }
+
   async of(workspaceId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<Subscription[]> {
     const now = this.clock.now();
     const hit = this.cache.get(workspaceId);
