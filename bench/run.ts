@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as apiAuth from './api-auth.js';
 import * as chatPost from './chat-post.js';
+import * as sdkReceiver from './sdk-receiver.js';
 import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
 
@@ -38,6 +39,7 @@ export interface Benchmark {
 const registry: Record<string, Benchmark> = {
   'chat-post': chatPost,
   'api-auth': apiAuth,
+  'sdk-receiver': sdkReceiver,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
