@@ -225,10 +225,16 @@ export class SocketHub {
       return;
     }
     const parsed = parseSocketAppReply(data);
-    if (!parsed.ok) return this.errorFrame(connection, 'invalid_frame', parsed.message);
+    if (!parsed.ok) {
+      this.errorFrame(connection, 'invalid_frame', parsed.message);
+      return;
+    }
     const reply = parsed.frame;
     const pending = connection.pending.get(reply.correlation_id);
-    if (!pending) return this.errorFrame(connection, 'unknown_correlation_id', `No frame awaits a reply with correlation_id ${reply.correlation_id}.`);
+    if (!pending) {
+      this.errorFrame(connection, 'unknown_correlation_id', `No frame awaits a reply with correlation_id ${reply.correlation_id}.`);
+      return;
+    }
     if (pending.event) connection.acksEvents = true;
     connection.pending.delete(reply.correlation_id);
     pending.settle({ kind: 'answered', reply });
