@@ -8,7 +8,7 @@ interface RedirectVectors {
   cases: { url: string; accepted: boolean }[];
 }
 
-const vectors: RedirectVectors = JSON.parse(readFileSync(new URL('../../../../shared/vectors/redirect-match.json', import.meta.url), 'utf8'));
+const vectors: RedirectVectors = JSON.parse(readFileSync(new URL('../../../vectors/redirect-match.json', import.meta.url), 'utf8'));
 
 describe('matchRedirectUrl: shared vectors', () => {
   it('loads every vector', () => {

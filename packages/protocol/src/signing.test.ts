@@ -14,7 +14,7 @@ interface SigningVectors {
   };
 }
 
-const vectors: SigningVectors = JSON.parse(readFileSync(new URL('../../../../shared/vectors/signing.json', import.meta.url), 'utf8'));
+const vectors: SigningVectors = JSON.parse(readFileSync(new URL('../../../vectors/signing.json', import.meta.url), 'utf8'));
 const watsonCases = Object.entries(vectors.watson).filter(([key]) => key !== 'secret') as [string, { body: string; xOutboundToken: string }][];
 
 describe('Pumble scheme vectors', () => {

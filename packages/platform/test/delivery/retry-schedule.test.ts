@@ -6,7 +6,7 @@ import { MAX_RETRIES, nextAttemptAt, retryOffsetMs, scheduleExhausted } from '..
 
 // The shared vectors live beside the repository: <repo root>/../shared.
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const vectors = JSON.parse(readFileSync(resolve(repoRoot, '../shared/vectors/retry-schedule.json'), 'utf8')) as { offsetsSeconds: number[]; count: number };
+const vectors = JSON.parse(readFileSync(resolve(repoRoot, 'vectors/retry-schedule.json'), 'utf8')) as { offsetsSeconds: number[]; count: number };
 const offsetsMs = vectors.offsetsSeconds.map((s) => s * 1_000);
 
 describe('seed 003 retry schedule', () => {
