@@ -1,7 +1,8 @@
+import type { ManifestInput } from '@switchboard/protocol';
 import { type AppOptions, createApp, JsonFileTokenStore } from '@switchboard/sdk';
 
 const base = process.env.APP_URL ?? 'http://localhost:3000';
-export const manifest = {
+export const manifest: ManifestInput = {
   ...{ name: 'echo_bot', displayName: 'Echo Bot', bot: true, shortcuts: [], redirectUrls: [`${base}/redirect`] },
   scopes: { botScopes: ['messages:read', 'messages:write'], userScopes: [] },
   slashCommands: [{ command: '/echo', url: `${base}/slash`, description: 'Repeats what you say' }],
