@@ -35,6 +35,7 @@ export { type HttpAddress, HttpReceiver, type HttpReceiverOptions, type ListenOp
 export type { AckFn, AckReply, Delivery, Receiver, ReceiverHost } from './receivers/receiver.js';
 export { type RouteMethod, Router, type WebHandler } from './receivers/router.js';
 export { type SignedDelivery, type SignedDeliveryOptions, signedDelivery } from './receivers/signed-delivery.js';
+export { SocketReceiver, type SocketReceiverOptions, type SocketReceiverState } from './receivers/socket-receiver.js';
 export { type HeaderBag, headerValue, type RequestView } from './request-view.js';
 export type { CredentialsStore, OAuth2AccessTokenResponse } from './stores/credentials-store.js';
 export { JsonFileTokenStore } from './stores/json-file-token-store.js';
