@@ -28,6 +28,23 @@ const ROUTES: [string, string[]][] = [
   ['/v1/auth/login', ['POST']],
   ['/v1/auth/logout', ['POST']],
   ['/workspaces/{w}/refresh', ['POST']],
+  ['/workspaces/{w}/workspaceUsers/{u}/apps', ['POST']],
+  ['/workspaces/{w}/workspaceUsers/{u}/apps/mine', ['GET']],
+  ['/workspaces/{w}/workspaceUsers/{u}/apps/mine/{m}', ['GET']],
+  ['/workspaces/{w}/workspaceUsers/{u}/apps/{m}', ['PUT', 'DELETE']],
+  ['/workspaces/{w}/workspaceUsers/{u}/apps/{m}/secrets/rotate', ['PUT']],
+  ['/workspaces/{w}/workspaceUsers/{u}/apps/authorizations', ['GET']],
+  ['/workspaces/{w}/workspaceUsers/{u}/oauth2/grant', ['GET']],
+  ['/oauth2/access', ['POST']],
+  ['/oauth2/me', ['GET']],
+  ['/oauth/token', ['POST']],
+  ['/oauth/authorize', ['GET']],
+  ['/access-request', ['GET', 'POST']],
+  ['/login', ['GET', 'POST']],
+  ['/v1/app/authorization', ['DELETE']],
+  ['/v1/app/installation', ['DELETE']],
+  ['/v1/apps/{m}/installation', ['DELETE']],
+  ['/v1/apps/{m}/authorization', ['DELETE']],
 ];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -152,6 +169,11 @@ for (const dialect of await dialects()) {
     const expectClientError = async (response: Response, method = 'GET') => {
       expect(response.status, `${method} ${response.url}`).toBeLessThan(500);
       if (response.status < 400 || method === 'HEAD') return;
+      // Browser pages (sign-in, consent) answer with an HTML error page instead of JSON.
+      if (response.headers.get('content-type')?.startsWith('text/html')) {
+        expect(await response.text()).toMatch(/<h1>/);
+        return;
+      }
       const body = (await response.json()) as { code: unknown; message: unknown };
       expect(typeof body.code).toBe('string');
       expect(typeof body.message).toBe('string');
