@@ -100,6 +100,19 @@ for (const dialect of await dialects()) {
       expect((await appCall(t.url, reinstall.body.botToken, app.appKey, 'GET', '/oauth2/me')).status).toBe(200);
     });
 
+    it('scopes added by a manifest update apply only after re-consent', async () => {
+      const tokens = await exchange(other, await grantCode(t.url, alice, other, { scopes: 'messages:read,bot:messages:read' }));
+      expect((await appCall(t.url, tokens.body.botToken, other.appKey, 'GET', '/v1/channels')).status).toBe(403);
+      const base = `/workspaces/${alice.workspaceId}/workspaceUsers/${alice.workspaceUserId}`;
+      const manifest = testManifest({ name: 'other_app', slashCommands: [], scopes: { botScopes: ['messages:read', 'channels:list'], userScopes: ['messages:read'] } });
+      expect((await call(t.url, alice.token, 'PUT', `${base}/apps/${other.id}`, manifest)).status).toBe(200);
+      // Still the old grant: the new scope is in the manifest, not in the installation.
+      const before = await appCall<{ code: string; needed: string }>(t.url, tokens.body.botToken, other.appKey, 'GET', '/v1/channels');
+      expect(before.body).toMatchObject({ code: 'missing_scope', needed: 'channels:list' });
+      const again = await exchange(other, await grantCode(t.url, alice, other, { scopes: 'messages:read,bot:messages:read,bot:channels:list', isReinstall: 'true' }));
+      expect((await appCall(t.url, again.body.botToken, other.appKey, 'GET', '/v1/channels')).status).toBe(200);
+    });
+
     it('a token of workspace A never acts in workspace B', async () => {
       const tokens = await exchange(app, await grantCode(t.url, alice, app));
       const { workspaceId } = await t.platform.services.users.createWorkspace('Other', {
