@@ -15,6 +15,7 @@ export {
   startTestKit,
   TEST_KIT_PASSWORD,
   type TestAppOptions,
+  type TestAppRegistration,
   type TestKit,
   type TestKitOptions,
 } from './test-kit.js';

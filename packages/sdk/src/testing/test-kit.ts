@@ -22,11 +22,17 @@ export interface TestAppOptions {
   tokenStore: CredentialsStore;
 }
 
+/** The registration's ids, for what does not go into `createApp` (e.g. a `SocketReceiver`'s `appId`). */
+export interface TestAppRegistration {
+  appId: string;
+  clientSecret: string;
+}
+
 export interface TestKitOptions {
   /** The app's manifest. Its URLs are rewritten to the app's own server before registration. */
   manifest: ManifestInput;
   /** Builds the app under test from its fresh registration (secrets exist only after it). */
-  app: (options: TestAppOptions) => App | Promise<App>;
+  app: (options: TestAppOptions, registration: TestAppRegistration) => App | Promise<App>;
   /** Where the kit saves the install's tokens. Default: a JSON file in the kit's temp dir. */
   tokenStore?: CredentialsStore;
   /** Channels alice adds the bot to after installing, as a person would. Default `['#general']`. */
@@ -62,6 +68,8 @@ export interface TestKit {
   appUrl: string | undefined;
   /** The options the app was built with (secrets, token store). */
   appOptions: TestAppOptions;
+  /** The registered app's id. */
+  appId: string;
   /** A demo person: `'alice'` (owner, installed the app) or `'bob'`. */
   as(name: string): Person;
   /**
@@ -158,7 +166,9 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
 
   // Secrets exist only once the app is registered, and the app must be built with them: so
   // register first, then start the app, then point the manifest at where it listens.
-  const registered = (await alice.call('POST', `${ownerPath}/apps`, options.manifest)).body as Json & {
+  // Installing needs a registered redirect URL; a socket-mode app may list none.
+  const initial = options.manifest.redirectUrls.length > 0 ? options.manifest : { ...options.manifest, redirectUrls: ['http://127.0.0.1/redirect'] };
+  const registered = (await alice.call('POST', `${ownerPath}/apps`, initial)).body as Json & {
     id: string;
     clientSecret: string;
     appKey: string;
@@ -172,11 +182,12 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
     apiBaseUrl: url,
     tokenStore,
   };
-  const app = await options.app(appOptions);
+  const app = await options.app(appOptions, { appId: registered.id, clientSecret: registered.clientSecret });
+  // A socket-mode app (its own `receiver`) listens nowhere: its manifest keeps its URLs.
   const address = await app.start({ port: 0 });
   cleanups.push(() => app.stop());
   if (tokenStore.close) cleanups.push(() => tokenStore.close?.());
-  let manifest = options.manifest;
+  let manifest = initial;
   if (address) {
     manifest = rewriteManifestUrls(options.manifest, address.url);
     await alice.call('PUT', `${ownerPath}/apps/${registered.id}`, manifest);
@@ -184,7 +195,7 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
 
   // Install as alice through the real OAuth API, as the redirect route would.
   const scopes = [...(manifest.scopes.userScopes ?? []), ...(manifest.scopes.botScopes ?? []).map((scope) => `bot:${scope}`)].join(',');
-  const redirectUrl = manifest.redirectUrls[0] ?? 'http://127.0.0.1/redirect';
+  const redirectUrl = manifest.redirectUrls[0];
   const query = new URLSearchParams({ clientId: registered.id, scopes, redirectUrl });
   const { code } = (await alice.call('GET', `${ownerPath}/oauth2/grant?${query}`)).body as { code: string };
   const form = new URLSearchParams({ 'client-id': registered.id, 'client-secret': registered.clientSecret, code });
@@ -208,6 +219,7 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
     url,
     appUrl: address?.url,
     appOptions,
+    appId: registered.id,
     as(name) {
       const person = people.get(name);
       if (!person) throw new Error(`Test kit: no person "${name}"; the demo workspace has ${[...people.keys()].join(', ')}.`);
