@@ -70,6 +70,8 @@ export interface TestKit {
   appOptions: TestAppOptions;
   /** The registered app's id. */
   appId: string;
+  /** The temp dir holding the platform's SQLite file and the default token file; removed by `stop()`. */
+  dataDir: string;
   /** A demo person: `'alice'` (owner, installed the app) or `'bob'`. */
   as(name: string): Person;
   /**
@@ -220,6 +222,7 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
     appUrl: address?.url,
     appOptions,
     appId: registered.id,
+    dataDir,
     as(name) {
       const person = people.get(name);
       if (!person) throw new Error(`Test kit: no person "${name}"; the demo workspace has ${[...people.keys()].join(', ')}.`);
