@@ -130,7 +130,11 @@ export class SocketHub {
         done = true;
         clearTimeout(timer);
         unwait?.();
-        if (current?.pending.get(correlationId)?.settle === settle) current.pending.delete(correlationId);
+        if (current?.pending.get(correlationId)?.settle === settle) {
+          current.pending.delete(correlationId);
+          // Room freed under the back-pressure limit (a write completed, a reply timed out).
+          this.notify(appId);
+        }
         options.signal?.removeEventListener('abort', onAbort);
         resolve(answer);
       };

@@ -50,6 +50,15 @@ describe('SocketHub limits', () => {
     expect((await Promise.all(results)).every((r) => r.kind === 'answered')).toBe(true);
   });
 
+  it('on a connection that does not ack events, a frame is done once written, so a burst flows through the limit', async () => {
+    const hub = new SocketHub({ maxUnacked: 10 });
+    const s = await serve(hub, false);
+    cleanups.push(s.close);
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => hub.request('A1', { n: i }, { event: true, timeoutMs: 5_000 })));
+    expect(results.every((r) => r.kind === 'answered')).toBe(true);
+    await until(() => s.frames.length === 200, 'all 200 frames');
+  });
+
   it('closes connections silent for longer than the idle timeout; an unanswered event is unreachable, not lost', async () => {
     const hub = new SocketHub({ idleTimeoutMs: 200 });
     const s = await serve(hub, true);
