@@ -185,10 +185,11 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
     tokenStore,
   };
   const app = await options.app(appOptions, { appId: registered.id, clientSecret: registered.clientSecret });
+  // Cleanups run last-in first-out: the app stops before the store it reads is closed.
+  if (tokenStore.close) cleanups.push(() => tokenStore.close?.());
   // A socket-mode app (its own `receiver`) listens nowhere: its manifest keeps its URLs.
   const address = await app.start({ port: 0 });
   cleanups.push(() => app.stop());
-  if (tokenStore.close) cleanups.push(() => tokenStore.close?.());
   let manifest = initial;
   if (address) {
     manifest = rewriteManifestUrls(options.manifest, address.url);
