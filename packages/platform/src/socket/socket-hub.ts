@@ -56,6 +56,8 @@ export class SocketHub {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly connectListeners: ((appId: string) => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
+  /** Set by closeAll (node shutdown). */
+  closed = false;
 
   constructor(options: SocketHubOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
@@ -90,6 +92,11 @@ export class SocketHub {
     let n = 0;
     for (const list of this.byApp.values()) n += list.length;
     return n;
+  }
+
+  /** Apps with at least one connection on this node. */
+  connectedApps(): string[] {
+    return [...this.byApp.keys()];
   }
 
   /** Takes over an accepted WebSocket of `appId`. */
@@ -174,6 +181,7 @@ export class SocketHub {
 
   /** Closes every connection (node shutdown) and stops the sweeper. */
   closeAll(): void {
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const list of this.byApp.values()) for (const connection of [...list]) connection.socket.close(1001, 'server shutting down');
   }

@@ -1,6 +1,9 @@
 import type { Delivery, DeliveryOutcome, DeliveryTarget, DeliveryTransport } from '../delivery/index.js';
 import type { SocketHub } from './socket-hub.js';
 
+/** The outbox error of a row that failed only because no connection was there (see createSocketMode). */
+export const NOT_CONNECTED = 'socket_not_connected';
+
 export interface SocketTransportOptions {
   /** How long a written event may wait for its ack (connections that ack events). Default 10 s. */
   ackTimeoutMs?: number;
@@ -26,7 +29,7 @@ export class SocketTransport implements DeliveryTransport {
   }
 
   async send(delivery: Delivery, signal: AbortSignal): Promise<DeliveryOutcome> {
-    if (this.hub.connectionCount(delivery.appId) === 0) return { kind: 'retry', error: 'socket_not_connected' };
+    if (this.hub.connectionCount(delivery.appId) === 0) return { kind: 'retry', error: NOT_CONNECTED };
     let payload: unknown;
     try {
       payload = JSON.parse(delivery.payload);
@@ -34,7 +37,9 @@ export class SocketTransport implements DeliveryTransport {
       return { kind: 'permanent', error: 'invalid_payload' };
     }
     const answer = await this.hub.request(delivery.appId, payload, { event: true, timeoutMs: this.ackTimeoutMs, correlationId: delivery.id, signal });
-    if (answer.kind === 'unreachable') return { kind: 'retry', error: `socket_${answer.reason.replace(/\s+/g, '_')}` };
+    if (answer.kind === 'unreachable') {
+      return { kind: 'retry', error: answer.reason === 'no connection' ? NOT_CONNECTED : `socket_${answer.reason.replace(/\s+/g, '_')}` };
+    }
     const status = answer.reply.status;
     return status >= 200 && status < 300 ? { kind: 'ok', status } : { kind: 'retry', status, error: 'socket_nack' };
   }
