@@ -9,9 +9,10 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as apiAuth from './api-auth.js';
 import * as chatPost from './chat-post.js';
-import * as sdkReceiver from './sdk-receiver.js';
+import * as delivery from './delivery.js';
 import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
+import * as sdkReceiver from './sdk-receiver.js';
 
 export interface Targets {
   minThroughput?: number;
@@ -40,6 +41,7 @@ const registry: Record<string, Benchmark> = {
   'chat-post': chatPost,
   'api-auth': apiAuth,
   'sdk-receiver': sdkReceiver,
+  delivery,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));

@@ -49,6 +49,8 @@ export class DeliveryDispatcher {
   private readonly recordBatchSize: number;
   private readonly abort = new AbortController();
   private readonly lanes = new Set<Promise<void>>();
+  /** Keys of the lanes this node is delivering: the next claim does not look at them. */
+  private readonly activeLanes = new Set<string>();
   private inFlight = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -143,7 +145,14 @@ export class DeliveryDispatcher {
       while (!this.stopped && this.inFlight < this.maxInFlight) {
         const limit = Math.min(this.batchSize, this.maxInFlight - this.inFlight);
         const now = this.clock.now();
-        const rows = await this.store.claim({ limit, now, leaseMs: this.leaseMs, owner: this.nodeId, excludeApps: this.gates.excludedApps(now) });
+        const rows = await this.store.claim({
+          limit,
+          now,
+          leaseMs: this.leaseMs,
+          owner: this.nodeId,
+          excludeApps: this.gates.excludedApps(now),
+          skipLanes: this.activeLanes,
+        });
         if (rows.length === 0) break;
         claimed += rows.length;
         this.launch(rows);
@@ -171,10 +180,14 @@ export class DeliveryDispatcher {
       if (lane) lane.push(row);
       else lanes.set(key, [row]);
     }
-    for (const lane of lanes.values()) {
+    for (const [key, lane] of lanes) {
+      this.activeLanes.add(key);
       const running: Promise<void> = this.runLane(lane)
         .catch((error) => this.options.onError?.(error))
-        .finally(() => this.lanes.delete(running));
+        .finally(() => {
+          this.lanes.delete(running);
+          this.activeLanes.delete(key);
+        });
       this.lanes.add(running);
     }
   }

@@ -86,6 +86,10 @@ export interface ClaimOptions {
   owner: string;
   /** Apps whose endpoint is gated and not due for a probe: their rows stay where they are. */
   excludeApps: readonly string[];
+  /** Rows taken from one lane at most (default: `limit`). */
+  perLaneLimit?: number;
+  /** Lanes (`appId\u0000channelKey`) this node has in flight: skipped without a look at their rows. */
+  skipLanes?: ReadonlySet<string>;
 }
 
 /** The event_outbox queries of the dispatcher, for one dialect. */
@@ -96,12 +100,19 @@ export class OutboxStore {
   ) {}
 
   /**
-   * Leases up to `limit` due rows, oldest first. A row is only due if every earlier pending row
+   * Leases up to `limit` due rows, lane by lane. A row is only due if every earlier pending row
    * of its lane is also due and unleased (so it is in this same batch, ahead of it): a later
    * event never overtakes an earlier one that is failing or in flight elsewhere.
+   *
+   * Works from lane heads (the first pending row of each (app, channel) lane), read from the
+   * covering lane index (one index-only pass, no per-row probe), so rows waiting behind a head
+   * that is in flight or failing are never checked one by one. Then the first rows of each
+   * claimable lane (in id order, up to the first one that is not due or leased) are leased.
+   * `skipLanes` (this node's lanes in flight) are not even looked at.
    */
   async claim(options: ClaimOptions): Promise<OutboxRow[]> {
     const { now, limit } = options;
+    const perLane = Math.max(1, Math.min(limit, options.perLaneLimit ?? limit));
     return this.db.transaction().execute(async (trx) => {
       if (this.dialect === 'postgres') {
         // Claims are serialised per schema (a short statement each): the lane check reads
@@ -109,32 +120,73 @@ export class OutboxStore {
         // of a lane whose head another node has locked but not yet committed.
         await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.event_outbox.claim'))`.execute(trx);
       }
-      // The first blocking row of each lane (in flight, or waiting for its retry); a row may go
-      // only if it comes before its lane's first block. Blocks are few (in-flight + failing lanes),
-      // so this is one pass over them instead of an "earlier row" probe per candidate.
-      const exclude = options.excludeApps.length > 0 ? sql`and c.app_id not in (${sql.join(options.excludeApps)})` : sql``;
-      const lock = this.dialect === 'postgres' ? sql`for update of c skip locked` : sql``;
-      const candidates = await sql<{ id: string }>`
-        with blocks as materialized (
-          select app_id, channel_key, min(id) as first_block from event_outbox
-          where status = 'pending' and (next_attempt_at > ${now} or lease_until > ${now})
-          group by app_id, channel_key
+      const heads = await sql<{ id: string; app_id: string; channel_key: string; next_attempt_at: number; lease_until: number | null }>`
+        select o.id, o.app_id, o.channel_key, o.next_attempt_at, o.lease_until from event_outbox o
+        join (select min(id) as id from event_outbox where status = 'pending' group by app_id, channel_key) heads on o.id = heads.id`.execute(trx);
+      const excluded = new Set(options.excludeApps);
+      const skip = options.skipLanes;
+      const due = heads.rows
+        .filter(
+          (head) =>
+            Number(head.next_attempt_at) <= now &&
+            (head.lease_until === null || Number(head.lease_until) <= now) &&
+            !excluded.has(head.app_id) &&
+            !skip?.has(`${head.app_id}\u0000${head.channel_key}`),
         )
-        select c.id from event_outbox c
-        where c.status = 'pending' and c.next_attempt_at <= ${now} and (c.lease_until is null or c.lease_until <= ${now})
-          and not exists (select 1 from blocks b where b.app_id = c.app_id and b.channel_key = c.channel_key and b.first_block < c.id) ${exclude}
-        order by c.id limit ${limit} ${lock}`.execute(trx);
-      if (candidates.rows.length === 0) return [];
-      const rows = await trx
-        .updateTable('event_outbox')
-        .set({ lease_until: now + options.leaseMs, lease_owner: options.owner })
-        .where(
-          'id',
-          'in',
-          candidates.rows.map((row) => row.id),
-        )
-        .returningAll()
-        .execute();
+        // Oldest head first: the lane waiting longest goes first when the limit cuts.
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      if (due.length === 0) return [];
+      const picked: string[] = [];
+      // Lanes per statement: stays far below the bound-parameter limits.
+      for (let start = 0; start < due.length && picked.length < limit; start += 100) {
+        const lanes = due.slice(start, start + 100);
+        const laneRows =
+          this.dialect === 'postgres'
+            ? await sql<{ id: string; app_id: string; channel_key: string; next_attempt_at: number; lease_until: number | null }>`
+                select r.id, r.app_id, r.channel_key, r.next_attempt_at, r.lease_until
+                from (values ${sql.join(lanes.map((lane) => sql`(${lane.app_id}, ${lane.channel_key})`))}) l(app_id, channel_key)
+                cross join lateral (
+                  select id, app_id, channel_key, next_attempt_at, lease_until from event_outbox e
+                  where e.status = 'pending' and e.app_id = l.app_id and e.channel_key = l.channel_key
+                  order by e.id limit ${perLane}
+                ) r`.execute(trx)
+            : await sql<{ id: string; app_id: string; channel_key: string; next_attempt_at: number; lease_until: number | null }>`${sql.join(
+                lanes.map(
+                  (lane) => sql`select * from (select id, app_id, channel_key, next_attempt_at, lease_until from event_outbox
+                    where status = 'pending' and app_id = ${lane.app_id} and channel_key = ${lane.channel_key} order by id limit ${perLane})`,
+                ),
+                sql` union all `,
+              )}`.execute(trx);
+        const byLane = new Map<string, typeof laneRows.rows>();
+        for (const row of laneRows.rows) {
+          const key = `${row.app_id}\u0000${row.channel_key}`;
+          const list = byLane.get(key);
+          if (list) list.push(row);
+          else byLane.set(key, [row]);
+        }
+        for (const lane of lanes) {
+          const rows = (byLane.get(`${lane.app_id}\u0000${lane.channel_key}`) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          for (const row of rows) {
+            if (picked.length >= limit) break;
+            if (Number(row.next_attempt_at) > now || (row.lease_until !== null && Number(row.lease_until) > now)) break;
+            picked.push(row.id);
+          }
+        }
+      }
+      if (picked.length === 0) return [];
+      const rows: OutboxRow[] = [];
+      for (let start = 0; start < picked.length; start += 1000) {
+        rows.push(
+          ...(await trx
+            .updateTable('event_outbox')
+            .set({ lease_until: now + options.leaseMs, lease_owner: options.owner })
+            .where('id', 'in', picked.slice(start, start + 1000))
+            .where('status', '=', 'pending')
+            .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+            .returningAll()
+            .execute()),
+        );
+      }
       return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     });
   }
