@@ -26,6 +26,7 @@ import type { PlatformServices } from './services.js';
 import { socketRoutes } from './socket/index.js';
 import { installCommandInterceptor } from './triggers/command-interceptor.js';
 import { loginRoutes } from './web/login-routes.js';
+import { webhooksRoutes } from './webhooks/index.js';
 
 /** The app credential a request carries (hashed: raw tokens never sit in the limiter's keys). */
 function appCredential(request: FastifyRequest): string | undefined {
@@ -80,6 +81,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(oauth2Routes, { exchange: services.exchange, lifecycle: services.lifecycle, users: services.usersStore, auth });
   await app.register(appSelfRoutes, { lifecycle: services.lifecycle, auth });
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
+  await app.register(webhooksRoutes, { webhooks: services.webhooks, auth });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(schemaRoutes);
   await app.register(socketRoutes, { hub: services.socketHub, apps: services.apps, publicUrl: config.publicUrl });

@@ -32,6 +32,7 @@ import { createSocketMode, type SocketHub } from './socket/index.js';
 import type { Store } from './store/db.js';
 import { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
+import { createWebhooks, type WebhooksService } from './webhooks/index.js';
 
 /** Every service of a platform node, wired once (routes → services → stores). */
 export interface PlatformServices {
@@ -58,6 +59,7 @@ export interface PlatformServices {
   subscriptions: Subscriptions;
   commands: SlashCommands;
   triggerSender: TriggerSender;
+  webhooks: WebhooksService;
   serverKey: Buffer;
   socketHub: SocketHub;
 }
@@ -85,6 +87,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const lifecycle = new LifecycleService(apps, installations, store.db, channels, messages, clock, () => {
     appTokens.invalidate();
     subscriptions.invalidate();
+    webhooks.fanOut.invalidate();
     dispatcher.wake();
     identity.invalidate();
   });
@@ -92,18 +95,20 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   exchange.onRevoked(() => identity.invalidate());
   const subscriptions = new Subscriptions(store.db, clock);
+  const webhooks = createWebhooks(store.db, apps, box, clock, () => dispatcher.wake());
   const socketMode = createSocketMode(store.db, clock);
   const dispatcher = new DeliveryDispatcher({
     store: new OutboxStore(store.db, store.dialect),
-    targets: new RegistryDeliveryTargets(apps, box, clock),
+    targets: new RegistryDeliveryTargets(apps, box, clock, webhooks.targets),
     transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs }), socket: socketMode.transport },
     clock,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),
   });
   socketMode.attach(dispatcher);
-  bus.addSink(new EventSink(subscriptions, clock, () => dispatcher.wake()));
+  bus.addSink(new EventSink(subscriptions, clock, () => dispatcher.wake(), webhooks.fanOut));
   // Installs, uninstalls and (un)authorizations change who receives what.
   exchange.onRevoked(() => subscriptions.invalidate());
+  exchange.onRevoked(() => webhooks.fanOut.invalidate());
   apps.onAppChanged(() => subscriptions.invalidate());
   const triggerSender = new TriggerSender(clock);
   const commands = new SlashCommands(store.db, channels, bus, box, triggerSender, clock, socketMode.hub);
@@ -113,6 +118,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     subscriptions,
     commands,
     triggerSender,
+    webhooks: webhooks.service,
     personTokens: watsonTokens,
     identityKeys,
     identity,

@@ -12,12 +12,14 @@ export class RegistryDeliveryTargets implements DeliveryTargets {
     private readonly apps: AppsService,
     private readonly box: SecretBox,
     private readonly clock: Clock,
+    /** Rows whose `target` is set (a webhook id) resolve here; without it they are cancelled. */
+    private readonly webhooks?: DeliveryTargets,
   ) {
     apps.onAppChanged((appId) => this.cache.delete(appId));
   }
 
   async resolve(query: TargetQuery): Promise<DeliveryTarget | undefined> {
-    if (query.target !== null) return undefined;
+    if (query.target !== null) return this.webhooks?.resolve(query);
     const now = this.clock.now();
     const hit = this.cache.get(query.appId);
     if (hit && hit.until > now) return hit.target;

@@ -117,6 +117,8 @@ export interface Database {
   oauth_codes: OAuthCodesTable;
   signing_keys: SigningKeysTable;
   event_outbox: EventOutboxTable;
+  webhooks: WebhooksTable;
+  webhook_sequences: WebhookSequencesTable;
 }
 
 export interface AppsTable {
@@ -230,4 +232,24 @@ export interface EventOutboxTable {
   last_attempt_at: number | null;
   last_status: number | null;
   last_error: string | null;
+}
+
+/** Watson-style webhooks (migration 005). */
+export interface WebhooksTable {
+  id: string;
+  app_id: string;
+  url: string;
+  /** JSON array of Watson event names. */
+  events: string;
+  secret_enc: string;
+  enabled: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Last X-OUTBOUND-INDEX handed out per (app, channel) (migration 005). */
+export interface WebhookSequencesTable {
+  app_id: string;
+  channel_key: string;
+  last_index: number;
 }

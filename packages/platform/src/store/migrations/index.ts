@@ -3,6 +3,7 @@ import * as chatCore from './001_chat_core.js';
 import * as peopleAuth from './002_people_auth.js';
 import * as apps from './003_apps.js';
 import * as delivery from './004_delivery.js';
+import * as webhooks from './005_webhooks.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_people_auth': peopleAuth,
   '003_apps': apps,
   '004_delivery': delivery,
+  '005_webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {
