@@ -95,7 +95,8 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   exchange.onRevoked(() => identity.invalidate());
   const subscriptions = new Subscriptions(store.db, clock);
-  const webhooks = createWebhooks(store.db, apps, box, clock, () => dispatcher.wake());
+  // HttpTransport gates endpoints by URL origin.
+  const webhooks = createWebhooks(store.db, apps, box, clock, (url) => dispatcher.reopen(new URL(url).origin));
   const socketMode = createSocketMode(store.db, clock);
   const dispatcher = new DeliveryDispatcher({
     store: new OutboxStore(store.db, store.dialect),

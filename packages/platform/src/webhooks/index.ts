@@ -22,19 +22,22 @@ export interface Webhooks {
   targets: WebhookTargets;
 }
 
-/** Wires the webhook room; `wake` starts a dispatcher claim (called after retries were made due). */
+/**
+ * Wires the webhook room; `reopen(url)` lifts the dispatcher's gate of that endpoint and wakes it
+ * (called after enable/update made retries due).
+ */
 export function createWebhooks(
   db: Kysely<Database>,
   apps: AppsService,
   box: SecretBox,
   clock: Clock,
-  wake: () => void,
+  reopen: (url: string) => void,
   verify: Verify = verifyEndpoint,
 ): Webhooks {
   const store = new WebhooksStore(db);
   const fanOut = new WebhookFanOut(store, clock);
   const targets = new WebhookTargets(store, box, clock);
-  const service = new WebhooksService(store, apps, db, box, verify, clock, wake);
+  const service = new WebhooksService(store, apps, db, box, verify, clock, reopen);
   service.onChanged(() => {
     fanOut.invalidate();
     targets.invalidate();

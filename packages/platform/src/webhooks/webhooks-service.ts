@@ -51,8 +51,11 @@ export class WebhooksService {
     private readonly box: SecretBox,
     private readonly verify: Verify,
     private readonly clock: Clock,
-    /** Wakes the dispatcher after rows were made due. */
-    private readonly wake: () => void,
+    /**
+     * After rows were made due: lifts the endpoint gate of the URL (so a tripped gate does not hold
+     * them until its next probe) and wakes the dispatcher.
+     */
+    private readonly reopen: (url: string) => void,
   ) {}
 
   /** Told when a webhook changes (fan-out and target caches). */
@@ -110,7 +113,7 @@ export class WebhooksService {
     };
     await this.store.update(webhookId, patch);
     this.changed();
-    await this.restartSchedule(appId, webhookId, now);
+    await this.restartSchedule(appId, webhookId, patch.url ?? row.url, now);
     return { ok: true, value: view({ ...row, ...patch }) };
   }
 
@@ -122,7 +125,7 @@ export class WebhooksService {
     const now = this.clock.now();
     await this.store.update(webhookId, { enabled: 1, updated_at: now });
     this.changed();
-    await this.restartSchedule(appId, webhookId, now);
+    await this.restartSchedule(appId, webhookId, row.url, now);
     return { ok: true, value: view({ ...row, enabled: 1, updated_at: now }) };
   }
 
@@ -143,8 +146,8 @@ export class WebhooksService {
     return { cancelled: await cancelPending(this.db, appId, webhookId) };
   }
 
-  private async restartSchedule(appId: string, webhookId: string, now: number): Promise<void> {
-    if ((await resetSchedule(this.db, appId, webhookId, now)) > 0) this.wake();
+  private async restartSchedule(appId: string, webhookId: string, url: string, now: number): Promise<void> {
+    if ((await resetSchedule(this.db, appId, webhookId, now)) > 0) this.reopen(url);
   }
 
   private async ownedApp(owner: PersonActor, appId: string): Promise<void> {

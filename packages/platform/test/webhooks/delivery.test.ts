@@ -152,6 +152,24 @@ for (const dialect of await dialects()) {
       await receiver.waitForEvents(2, (e) => e.body.messageId === id2, 2000);
     });
 
+    it('enable lifts a tripped endpoint gate: the held backlog goes at once', async () => {
+      const { app, hook, receiver } = await enabledHook('hooks_gate');
+      receiver.answer = () => 500;
+      // Three channels are three lanes: three failures in a row trip the endpoint's gate.
+      const ids: string[] = [];
+      for (const name of ['gate-a', 'gate-b', 'gate-c']) {
+        const channel = (await call<{ channel: { id: string } }>(t.url, alice.token, 'POST', '/v1/channels', { name, type: 'PUBLIC' })).body.channel.id;
+        ids.push(await post(alice, channel, `held in ${name}`));
+      }
+      await receiver.waitForEvents(3, (e) => ids.includes(String(e.body.messageId)));
+      for (let i = 0; i < 50 && t.platform.services.dispatcher.gatedEndpoints() === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(t.platform.services.dispatcher.gatedEndpoints()).toBeGreaterThan(0);
+      receiver.answer = () => 200;
+      expect((await call(t.url, alice.token, 'POST', `${hooksPath(app.id)}/${hook.id}/enable`)).status).toBe(200);
+      const all = await receiver.waitForEvents(6, (e) => ids.includes(String(e.body.messageId)), 2000);
+      expect(all.slice(3).map((e) => e.headers['x-outbound-retry-count'])).toEqual(['1', '1', '1']);
+    });
+
     it('delete cancels pending retries', async () => {
       const { app, hook, receiver } = await enabledHook('hooks_delete');
       receiver.answer = () => 500;
