@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
+const WAKE_COALESCE_MS = 1;
+
 const laneKey = (row: OutboxRow) => `${row.app_id}\u0000${row.channel_key}`;
 
 /**
@@ -51,6 +53,9 @@ export class DeliveryDispatcher {
   private readonly lanes = new Set<Promise<void>>();
   /** Keys of the lanes this node is delivering: the next claim does not look at them. */
   private readonly activeLanes = new Set<string>();
+  /** A lane ended since the last claim: its next rows (or released ones) may be claimable once recorded. */
+  private laneEnded = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -84,7 +89,16 @@ export class DeliveryDispatcher {
   /** Runs a claim cycle soon; call after committing new outbox rows. Cheap to call often. */
   wake(): void {
     if (this.stopped) return;
-    void this.pump();
+    // While lanes are busy, new rows mostly queue behind them: one claim per ~WAKE_COALESCE_MS
+    // serves every post of that window instead of one claim per committed post.
+    if (this.activeLanes.size === 0) {
+      void this.pump();
+      return;
+    }
+    this.wakeTimer ??= setTimeout(() => {
+      this.wakeTimer = undefined;
+      void this.pump();
+    }, WAKE_COALESCE_MS);
   }
 
   /** An endpoint is reachable again (a socket-mode app connected): lift its gate and claim at once. */
@@ -108,6 +122,7 @@ export class DeliveryDispatcher {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.timer = undefined;
     this.abort.abort();
     await this.pumping?.catch(() => 0);
@@ -187,6 +202,7 @@ export class DeliveryDispatcher {
         .finally(() => {
           this.lanes.delete(running);
           this.activeLanes.delete(key);
+          this.laneEnded = true;
         });
       this.lanes.add(running);
     }
@@ -302,8 +318,13 @@ export class DeliveryDispatcher {
         // The rows stay leased and are retaken after the lease: delivered at least once, never lost.
         this.options.onError?.(error);
       }
+      const wasFull = this.inFlight >= this.maxInFlight;
       this.inFlight -= batch.length;
-      if (!this.stopped) void this.pump();
+      // Mid-lane results free no lane (its next rows stay behind its leased head): no claim for them.
+      if (!this.stopped && (this.laneEnded || this.pumpAgain || wasFull)) {
+        this.laneEnded = false;
+        void this.pump();
+      }
     });
     return this.flushing;
   }
