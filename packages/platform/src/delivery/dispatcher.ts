@@ -31,7 +31,8 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
-const WAKE_COALESCE_MS = 1;
+const WAKE_COALESCE_MS = 5;
+const FLUSH_DELAY_MS = 2;
 
 const laneKey = (row: OutboxRow) => `${row.app_id}\u0000${row.channel_key}`;
 
@@ -64,7 +65,7 @@ export class DeliveryDispatcher {
   private pendingResults: RowResult[] = [];
   private lastStaleSweep = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> = Promise.resolve();
-  private flushScheduled: NodeJS.Immediate | undefined;
+  private flushScheduled: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -299,14 +300,16 @@ export class DeliveryDispatcher {
     if (this.pendingResults.length >= this.recordBatchSize) {
       void this.flush();
     } else if (!this.flushScheduled) {
-      // Results settling in the same turn of the event loop share one transaction.
-      this.flushScheduled = setImmediate(() => void this.flush());
+      // Results settling within FLUSH_DELAY_MS share one transaction (a lane delivers one row at a
+      // time, so per-turn batching alone would commit once per delivery). Lanes keep sending
+      // meanwhile; only the claim of a finished lane's next rows waits for this commit.
+      this.flushScheduled = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
     }
   }
 
   /** Writes collected results (one transaction at a time), then frees their in-flight slots. */
   private flush(): Promise<void> {
-    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    if (this.flushScheduled) clearTimeout(this.flushScheduled);
     this.flushScheduled = undefined;
     const batch = this.pendingResults;
     this.pendingResults = [];
