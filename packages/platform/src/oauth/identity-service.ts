@@ -143,7 +143,7 @@ export class IdentityService {
       .where('z.workspace_id', '=', workspaceId)
       .where('z.revoked_at', 'is', null)
       .executeTakeFirst();
-    if (!row || row.status !== 'ACTIVE') throw new SwitchboardError('invalid_token', 'The person’s authorization has ended.');
+    if (row?.status !== 'ACTIVE') throw new SwitchboardError('invalid_token', 'The person’s authorization has ended.');
     return { kind: 'app', appId, workspaceId, userId, role: row.role, tokenKind: 'user', scopes: new Set(JSON.parse(row.user_scopes) as string[]) };
   }
 }

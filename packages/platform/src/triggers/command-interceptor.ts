@@ -16,7 +16,7 @@ export function installCommandInterceptor(app: FastifyInstance, auth: Authentica
     if (typeof body?.text !== 'string' || body.ephemeral !== undefined || !parseCommand(body.text)) return;
     await auth.required.call(app, request, reply);
     const actor = request.actor;
-    if (!actor || actor.kind !== 'person') return; // apps post text as is
+    if (actor?.kind !== 'person') return; // apps post text as is
     const params = request.params as { channelId: string; messageId?: string };
     const result = await commands.run(actor, params.channelId, body.text, params.messageId);
     return reply.status(202).send(result);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, dialects, login, type Session, startPlatform, type TestPlatform } from '../harness.js';
-import { allScopes, appCall, consentViaPage, exchangeCode, grantCode, REDIRECT, type RegisteredApp, registerApp, testManifest } from './oauth-dance.js';
+import { allScopes, appCall, consentViaPage, exchangeCode, REDIRECT, type RegisteredApp, registerApp, testManifest } from './oauth-dance.js';
 
 for (const dialect of await dialects()) {
   describe(`apps: registry, consent, tokens, app API (${dialect})`, () => {

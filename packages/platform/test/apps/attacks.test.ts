@@ -104,12 +104,19 @@ for (const dialect of await dialects()) {
       const tokens = await exchange(other, await grantCode(t.url, alice, other, { scopes: 'messages:read,bot:messages:read' }));
       expect((await appCall(t.url, tokens.body.botToken, other.appKey, 'GET', '/v1/channels')).status).toBe(403);
       const base = `/workspaces/${alice.workspaceId}/workspaceUsers/${alice.workspaceUserId}`;
-      const manifest = testManifest({ name: 'other_app', slashCommands: [], scopes: { botScopes: ['messages:read', 'channels:list'], userScopes: ['messages:read'] } });
+      const manifest = testManifest({
+        name: 'other_app',
+        slashCommands: [],
+        scopes: { botScopes: ['messages:read', 'channels:list'], userScopes: ['messages:read'] },
+      });
       expect((await call(t.url, alice.token, 'PUT', `${base}/apps/${other.id}`, manifest)).status).toBe(200);
       // Still the old grant: the new scope is in the manifest, not in the installation.
       const before = await appCall<{ code: string; needed: string }>(t.url, tokens.body.botToken, other.appKey, 'GET', '/v1/channels');
       expect(before.body).toMatchObject({ code: 'missing_scope', needed: 'channels:list' });
-      const again = await exchange(other, await grantCode(t.url, alice, other, { scopes: 'messages:read,bot:messages:read,bot:channels:list', isReinstall: 'true' }));
+      const again = await exchange(
+        other,
+        await grantCode(t.url, alice, other, { scopes: 'messages:read,bot:messages:read,bot:channels:list', isReinstall: 'true' }),
+      );
       expect((await appCall(t.url, again.body.botToken, other.appKey, 'GET', '/v1/channels')).status).toBe(200);
     });
 

@@ -8,9 +8,9 @@ import { dialects } from '../harness.js';
 import { eventBody, FakeClock, MapTargets, makeDispatcher, openTestStore, Receiver, SECRET, type TestStore } from './helpers.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const offsetsMs = (
-  JSON.parse(readFileSync(resolve(repoRoot, 'vectors/retry-schedule.json'), 'utf8')) as { offsetsSeconds: number[] }
-).offsetsSeconds.map((s) => s * 1_000);
+const offsetsMs = (JSON.parse(readFileSync(resolve(repoRoot, 'vectors/retry-schedule.json'), 'utf8')) as { offsetsSeconds: number[] }).offsetsSeconds.map(
+  (s) => s * 1_000,
+);
 
 const entry = (appId: string, ch: string, n: number) => ({ appId, workspaceId: 'W1', eventType: 'NEW_MESSAGE', channelKey: ch, payload: eventBody(ch, n) });
 
@@ -124,7 +124,16 @@ describe.each(await dialects())('delivery dispatcher (%s)', (dialect) => {
         clock.advance(30_000);
         await enqueue(db.store.db, [entry('A2', 'H', tick), entry('A1', `late${tick}`, 1)], clock.now());
         await harness.dispatcher.runUntilIdle();
-        if (receiver.received.length - before !== 1) console.log("TICK", tick, receiver.received.slice(before).map((r) => JSON.parse(r.body).body ?? r.body).slice(0, 5), receiver.received.length - before);
+        if (receiver.received.length - before !== 1)
+          console.log(
+            'TICK',
+            tick,
+            receiver.received
+              .slice(before)
+              .map((r) => JSON.parse(r.body).body ?? r.body)
+              .slice(0, 5),
+            receiver.received.length - before,
+          );
         expect(receiver.received.length - before).toBe(1);
         expect(healthy.events().map((e) => e.n)).toEqual(Array.from({ length: tick }, (_, i) => i + 1));
       }

@@ -9,7 +9,10 @@ describe('published schemas', () => {
   afterAll(async () => t?.stop());
 
   it('serves an OpenAPI document generated from the route schemas, covering the Pumble paths', async () => {
-    const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses?: unknown }>> };
+    const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown; responses?: unknown }>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     const paths = Object.keys(doc.paths);
     for (const path of [
@@ -33,7 +36,9 @@ describe('published schemas', () => {
     const res = await fetch(`${t.url}/schemas/manifest.json`);
     expect(res.status).toBe(200);
     const schema = (await res.json()) as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'displayName', 'bot', 'scopes', 'slashCommands', 'eventSubscriptions', 'redirectUrls']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['name', 'displayName', 'bot', 'scopes', 'slashCommands', 'eventSubscriptions', 'redirectUrls']),
+    );
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'displayName', 'bot', 'scopes']));
   });
 
@@ -43,7 +48,11 @@ describe('published schemas', () => {
     expect(((await unknown.json()) as { code: string }).code).toBe('not_found');
     const garbage = await fetch(`${t.url}/oauth2/access`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"client-id":' });
     expect(garbage.status).toBe(400);
-    const form = await fetch(`${t.url}/oauth2/access`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client-id=x' });
+    const form = await fetch(`${t.url}/oauth2/access`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client-id=x',
+    });
     expect(form.status).toBe(400);
     expect(((await form.json()) as { code: string }).code).toBe('validation_failed');
   });
