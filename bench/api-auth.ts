@@ -5,7 +5,7 @@
  */
 import { request } from 'undici';
 import { runLoad } from './lib/load.js';
-import { DEMO_PASSWORD, startBenchPlatform } from './lib/platform.js';
+import { DEMO_PASSWORD, startBenchPlatform, withServerCpu } from './lib/platform.js';
 import type { Scenario } from './run.js';
 
 const CONNECTIONS = 32;
@@ -75,19 +75,16 @@ export async function run(): Promise<Scenario[]> {
     ];
     const scenarios: Scenario[] = [];
     for (const [variant, headers] of variants) {
-      const cpuBefore = platform.cpuMs();
-      const started = performance.now();
-      const result = await runLoad({
-        url: platform.url,
-        connections: CONNECTIONS,
-        warmupMs: WARMUP_SECONDS * 1000,
-        durationMs: SECONDS * 1000,
-        expectStatus: 200,
-        request: () => ({ method: 'GET', path: '/v1/users/me', headers }),
-      });
-      const cpuAfter = platform.cpuMs();
-      const serverCpuPercent =
-        cpuBefore !== undefined && cpuAfter !== undefined ? Math.round((100 * (cpuAfter - cpuBefore)) / (performance.now() - started)) : undefined;
+      const { value: result, serverCpuPercent } = await withServerCpu(platform, () =>
+        runLoad({
+          url: platform.url,
+          connections: CONNECTIONS,
+          warmupMs: WARMUP_SECONDS * 1000,
+          durationMs: SECONDS * 1000,
+          expectStatus: 200,
+          request: () => ({ method: 'GET', path: '/v1/users/me', headers }),
+        }),
+      );
       scenarios.push({ variant, connections: CONNECTIONS, targets: { minThroughput: MIN_CALLS_PER_S }, result, serverCpuPercent });
     }
     return scenarios;

@@ -5,7 +5,7 @@
  */
 import { request } from 'undici';
 import { runLoad } from './lib/load.js';
-import { DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform } from './lib/platform.js';
+import { DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform, withServerCpu } from './lib/platform.js';
 import type { Scenario } from './run.js';
 
 const CONNECTIONS = 32;
@@ -44,20 +44,17 @@ async function runOn(dialect: DialectName): Promise<Scenario> {
     const { token, channelId } = await prepare(platform.url);
     const headers = { authtoken: token, 'content-type': 'application/json' };
     const path = `/v1/channels/${channelId}/messages`;
-    const cpuBefore = platform.cpuMs();
-    const started = performance.now();
-    const result = await runLoad({
-      url: platform.url,
-      connections: CONNECTIONS,
-      warmupMs: WARMUP_SECONDS * 1000,
-      durationMs: SECONDS * 1000,
-      expectStatus: 201,
-      // Distinct texts, so nothing downstream can get away with caching one body.
-      request: (n) => ({ method: 'POST', path, headers, body: `{"text":"bench message ${n}"}` }),
-    });
-    const cpuAfter = platform.cpuMs();
-    const serverCpuPercent =
-      cpuBefore !== undefined && cpuAfter !== undefined ? Math.round((100 * (cpuAfter - cpuBefore)) / (performance.now() - started)) : undefined;
+    const { value: result, serverCpuPercent } = await withServerCpu(platform, () =>
+      runLoad({
+        url: platform.url,
+        connections: CONNECTIONS,
+        warmupMs: WARMUP_SECONDS * 1000,
+        durationMs: SECONDS * 1000,
+        expectStatus: 201,
+        // Distinct texts, so nothing downstream can get away with caching one body.
+        request: (n) => ({ method: 'POST', path, headers, body: `{"text":"bench message ${n}"}` }),
+      }),
+    );
     return { variant: dialect, connections: CONNECTIONS, targets, result, serverCpuPercent };
   } finally {
     await platform.stop();

@@ -141,3 +141,16 @@ async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Runs `work` and reports the server child's CPU over it, in percent of one core
+ * (~100 means the server's event loop was the limit); undefined where CPU can't be read.
+ */
+export async function withServerCpu<T>(platform: BenchPlatform, work: () => Promise<T>): Promise<{ value: T; serverCpuPercent?: number }> {
+  const before = platform.cpuMs();
+  const started = performance.now();
+  const value = await work();
+  const after = platform.cpuMs();
+  const serverCpuPercent = before !== undefined && after !== undefined ? Math.round((100 * (after - before)) / (performance.now() - started)) : undefined;
+  return { value, serverCpuPercent };
+}
