@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Database } from '../store/schema.js';
 
 const ALG = 'ES256';
+export const IDENTITY_ISSUER = 'switchboard';
+export const IDENTITY_AUDIENCE = 'switchboard:api';
 type Key = CryptoKey | Uint8Array;
 
 /**
@@ -32,6 +34,23 @@ export class IdentityKeys {
       return this.signing;
     }
     return this.rotate();
+  }
+
+  /** Signs an API token for app `subject` (app identity or on behalf of a person) with the active key. */
+  async sign(subject: string, claims: JWTPayload, ttlSeconds: number): Promise<{ token: string; jti: string }> {
+    const { kid, key } = await this.signingKey();
+    const jti = randomUUID();
+    const iat = Math.floor(this.clock.now() / 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+      .setIssuer(IDENTITY_ISSUER)
+      .setAudience(IDENTITY_AUDIENCE)
+      .setSubject(subject)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSeconds)
+      .setJti(jti)
+      .sign(key);
+    return { token, jti };
   }
 
   /** Starts signing with a new key; the old one keeps verifying until its tokens expire. */

@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { SwitchboardError } from '@switchboard/protocol';
 import type { FastifyRequest } from 'fastify';
-import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import type { Kysely } from 'kysely';
 import type { AppActor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../store/schema.js';
 import type { ExchangeService } from './exchange-service.js';
-import type { IdentityKeys } from './identity-keys.js';
-
-export const IDENTITY_ISSUER = 'switchboard';
-export const IDENTITY_AUDIENCE = 'switchboard:api';
+import { IDENTITY_AUDIENCE, IDENTITY_ISSUER, type IdentityKeys } from './identity-keys.js';
 
 export interface IdentityToken {
   access_token: string;
@@ -47,19 +43,12 @@ export class IdentityService {
     if (installations.length > 1) throw new SwitchboardError('invalid_request', 'The app is installed in several workspaces: send workspace_id.');
     const installation = installations[0];
     if (!installation.bot_user_id) throw new SwitchboardError('invalid_grant', 'App identity needs an app with a bot.');
-    const { kid, key } = await this.keys.signingKey();
-    const jti = randomUUID();
-    const iat = Math.floor(this.clock.now() / 1000);
     const scopes = JSON.parse(installation.bot_scopes) as string[];
-    const token = await new SignJWT({ wid: installation.workspace_id, bid: installation.bot_user_id, scope: scopes.join(' ') })
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
-      .setIssuer(IDENTITY_ISSUER)
-      .setAudience(IDENTITY_AUDIENCE)
-      .setSubject(app.id)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + this.ttlSeconds)
-      .setJti(jti)
-      .sign(key);
+    const { token, jti } = await this.keys.sign(
+      app.id,
+      { wid: installation.workspace_id, bid: installation.bot_user_id, scope: scopes.join(' ') },
+      this.ttlSeconds,
+    );
     return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds, scope: scopes.join(' '), id: app.id, jti };
   }
 

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { SwitchboardError } from '@switchboard/protocol';
-import { SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { hashToken, newOpaqueToken } from '../security/tokens.js';
 import type { Database } from '../store/schema.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { IdentityKeys } from './identity-keys.js';
-import { IDENTITY_AUDIENCE, IDENTITY_ISSUER } from './identity-service.js';
 
 export interface PersonTokenResponse {
   access_token: string;
@@ -32,17 +29,7 @@ export class PersonTokenService {
   ) {}
 
   async sign(appId: string, workspaceId: string, userId: string, scopes: readonly string[], refreshToken: string): Promise<PersonTokenResponse> {
-    const { kid, key } = await this.keys.signingKey();
-    const iat = Math.floor(this.clock.now() / 1000);
-    const token = await new SignJWT({ wid: workspaceId, uid: userId, scope: scopes.join(' ') })
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
-      .setIssuer(IDENTITY_ISSUER)
-      .setAudience(IDENTITY_AUDIENCE)
-      .setSubject(appId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + this.ttlSeconds)
-      .setJti(randomUUID())
-      .sign(key);
+    const { token } = await this.keys.sign(appId, { wid: workspaceId, uid: userId, scope: scopes.join(' ') }, this.ttlSeconds);
     return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds, refresh_token: refreshToken, scope: scopes.join(' ') };
   }
 
