@@ -1,8 +1,9 @@
 /**
  * @switchboard/sdk — build apps for Switchboard (and Pumble: only the API base URL differs).
  *
- * The transport-independent foundations: request verification, delivery de-duplication,
- * credential stores, the typed App API client and the app-identity token manager.
+ * The app (`createApp`), its receivers, request verification, delivery de-duplication,
+ * credential stores, the install flow (`app.installUrl`), third-party services, the typed
+ * App API client and the app-identity token manager.
  * @example
  * import { ApiClient, SqliteTokenStore, createVerifier } from '@switchboard/sdk';
  * const store = new SqliteTokenStore('./credentials.db');
@@ -31,6 +32,10 @@ export { type Middleware, type Next, runMiddleware } from './app/middleware.js';
 export * from './client/index.js';
 export { DeliveryDeduper, type DeliveryDeduperOptions } from './delivery-deduper.js';
 export { AppTokenManager, type AppTokenManagerOptions } from './identity/app-token-manager.js';
+export type { InstallResult, InstallUrlOptions, OAuthOptions } from './oauth/install-flow.js';
+export { OAuthFlowError, type OAuthFlowErrorCode } from './oauth/oauth-error.js';
+export { DEFAULT_STATE_TTL_MS, type IssuedState, SignedStates, type SignedStatesOptions, type StateData } from './oauth/signed-state.js';
+export { MemoryStateStore, type StateStore } from './oauth/state-store.js';
 export { type HttpAddress, HttpReceiver, type HttpReceiverOptions, type ListenOptions } from './receivers/http-receiver.js';
 export type { AckFn, AckReply, Delivery, Receiver, ReceiverHost } from './receivers/receiver.js';
 export { type RouteMethod, Router, type WebHandler } from './receivers/router.js';

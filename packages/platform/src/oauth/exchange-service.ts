@@ -1,4 +1,4 @@
-import { type Manifest, SwitchboardError } from '@switchboard/protocol';
+import { isPkceVerifier, type Manifest, pkceChallenge, SwitchboardError } from '@switchboard/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppsService } from '../apps/apps-service.js';
 import { manifestOf } from '../apps/apps-service.js';
@@ -7,7 +7,6 @@ import type { SecretBox } from '../security/secret-box.js';
 import { constantTimeEqual, hashToken, newOpaqueToken } from '../security/tokens.js';
 import { newId } from '../store/ids.js';
 import type { AppsTable, Database, OAuthCodesTable } from '../store/schema.js';
-import { pkceChallenge } from './grant-service.js';
 import type { InstallationsStore } from './installations-store.js';
 
 export interface AccessTokenResponse {
@@ -93,7 +92,7 @@ export class ExchangeService {
     if (code.flow !== request.flow) return 'The code belongs to another OAuth flow.';
     if (request.flow === 'watson' && request.redirectUri !== code.redirect_url) return 'redirect_uri does not match the authorization request.';
     if (code.code_challenge) {
-      if (!request.codeVerifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(request.codeVerifier)) return 'A valid code_verifier is required.';
+      if (!request.codeVerifier || !isPkceVerifier(request.codeVerifier)) return 'A valid code_verifier is required.';
       if (!constantTimeEqual(pkceChallenge(request.codeVerifier), code.code_challenge)) return 'The code_verifier does not match.';
     }
     return undefined;

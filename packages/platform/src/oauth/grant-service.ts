@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Manifest, matchRedirectUrl, parseConsentScopes, type Scope, SwitchboardError } from '@switchboard/protocol';
 import type { Kysely } from 'kysely';
 import type { AppsService } from '../apps/apps-service.js';
@@ -113,7 +112,5 @@ export function withParams(url: string, params: Record<string, string | undefine
   return target.toString();
 }
 
-/** PKCE S256: base64url(SHA-256(verifier)). */
-export function pkceChallenge(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
-}
+// Kept importable from here for the platform's own tests; the one implementation is in protocol.
+export { pkceChallenge } from '@switchboard/protocol';

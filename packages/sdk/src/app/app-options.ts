@@ -1,5 +1,6 @@
 import type { ManifestInput } from '@switchboard/protocol';
 import type { HttpOptions } from '../client/index.js';
+import type { OAuthOptions } from '../oauth/install-flow.js';
 import type { Receiver } from '../receivers/receiver.js';
 import type { Router } from '../receivers/router.js';
 import type { CredentialsStore } from '../stores/credentials-store.js';
@@ -25,6 +26,8 @@ export interface AppOptions extends DeclarativeListeners {
   clientOptions?: Omit<HttpOptions, 'baseUrl'>;
   /** A transport other than HTTP for `app.start()` (socket mode, relay). `app.fetch` keeps working. */
   receiver?: Receiver;
+  /** Installs through the consent page: `app.installUrl()` and the redirect route. Needs `tokenStore`. */
+  oauth?: OAuthOptions;
   /** Add custom HTTP routes (seed 000). Called once, inside `createApp`. */
   onServerConfiguring?: (router: Router) => void;
   /** Same as calling `app.onError(listener)`. */
@@ -51,6 +54,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof AppOptions>([
   'appKey',
   'clientOptions',
   'receiver',
+  'oauth',
   'onServerConfiguring',
   'onError',
   'autoAckAfterMs',
@@ -82,6 +86,13 @@ export function checkOptions(options: AppOptions): void {
   }
   if (options.tokenStore && (!options.apiBaseUrl || !options.appKey)) {
     problems.push('A tokenStore needs apiBaseUrl and appKey, or ctx.client could not call the API.');
+  }
+  if (options.oauth) {
+    const { clientId, clientSecret, stateSecret } = options.oauth;
+    if (!options.tokenStore) problems.push('oauth needs a tokenStore: the redirect route saves the tokens there.');
+    if (!clientId || !clientSecret) problems.push('oauth needs clientId and clientSecret from the app registration.');
+    if (typeof stateSecret !== 'string' || stateSecret.length < 32)
+      problems.push('oauth.stateSecret must be at least 32 characters (openssl rand -base64 32).');
   }
   if (options.autoAckAfterMs !== undefined && !(options.autoAckAfterMs > 0 && options.autoAckAfterMs < 3000)) {
     problems.push('autoAckAfterMs must be between 0 and 3000 ms: the platform gives up after 3 s.');

@@ -1,5 +1,6 @@
 import type { AppPayload, EventType, Manifest } from '@switchboard/protocol';
 import { DeliveryDeduper } from '../delivery-deduper.js';
+import { InstallFlow, type InstallUrlOptions } from '../oauth/install-flow.js';
 import { type HttpAddress, HttpReceiver, type ListenOptions } from '../receivers/http-receiver.js';
 import type { Receiver } from '../receivers/receiver.js';
 import type { Router } from '../receivers/router.js';
@@ -41,6 +42,7 @@ export class App {
   private readonly runner: DeliveryRunner;
   private readonly http: HttpReceiver;
   private readonly receiver: Receiver | undefined;
+  private readonly install: InstallFlow | undefined;
   private started = false;
 
   constructor(options: AppOptions) {
@@ -60,6 +62,19 @@ export class App {
     this.router = this.http.router;
     this.receiver = options.receiver;
     if (options.onError) this.onError(options.onError);
+    if (options.oauth && options.tokenStore && options.apiBaseUrl) {
+      const credentials = this.credentials;
+      this.install = new InstallFlow({
+        ...options.oauth,
+        manifest: this.manifest,
+        apiBaseUrl: options.apiBaseUrl,
+        tokenStore: options.tokenStore,
+        ready: () => credentials.ready(),
+        clientOptions: options.clientOptions,
+        now: options.now,
+      });
+      this.router.get(this.install.redirectPath, this.install.handleRedirect);
+    }
     registerDeclarative(this, options);
     options.onServerConfiguring?.(this.router);
   }
@@ -155,6 +170,17 @@ export class App {
   onError(listener: ErrorListener): this {
     this.errorListeners.push(listener);
     return this;
+  }
+
+  /**
+   * The consent page URL that installs the app (PROTOCOL.md 4.1), with a signed, expiring,
+   * single-use `state` and a PKCE challenge. Send it to a person; the platform brings them back
+   * to the redirect route, which saves the tokens and calls `oauth.onSuccess` / `oauth.onError`.
+   * @example ctx.ack(`Install me in another workspace: ${app.installUrl({ workspaceId: 'W2' })}`);
+   */
+  installUrl(options: InstallUrlOptions = {}): string {
+    if (!this.install) throw new AppConfigError(['installUrl needs createApp({ oauth: { clientId, clientSecret, stateSecret }, tokenStore, apiBaseUrl }).']);
+    return this.install.installUrl(options);
   }
 
   /** Route keys and listener counts, e.g. `["command:/echo x1"]`. @example console.log(app.routes); */

@@ -7,6 +7,7 @@
  * await t.waitForMessage({ from: t.bot, text: 'hi' });
  * await t.stop();
  */
+export { freePort } from './free-port.js';
 export { MessageLog, Person, type PostResult, type SeenMessage } from './person.js';
 export { type InProcessPlatform, type PlatformStartOptions, startInProcessPlatform } from './platform-loader.js';
 export {

@@ -57,7 +57,12 @@ interface Session {
   token: string;
   workspaceId: string;
   workspaceUserId: string;
+  /** The browser session cookie (`name=value`), for pages such as the consent screen. */
+  cookie: string;
 }
+
+const decodeEntities = (value: string) =>
+  value.replace(/&(quot|#39|lt|gt|amp);/g, (_, name: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[name] as string);
 
 /**
  * A demo person signed in to the platform: posts as them and watches their realtime socket.
@@ -81,7 +86,8 @@ export class Person {
       body: JSON.stringify({ email, password }),
     });
     if (response.status !== 200) throw new Error(`Test kit: ${email} could not sign in (${response.status}): ${await response.text()}`);
-    const person = new Person(name, baseUrl, (await response.json()) as Session);
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    const person = new Person(name, baseUrl, { ...((await response.json()) as Omit<Session, 'cookie'>), cookie });
     await person.listen(log);
     return person;
   }
@@ -142,6 +148,39 @@ export class Person {
     const text = await response.text();
     if (!response.ok) throw new Error(`Test kit: ${method} ${path} as ${this.name} failed with ${response.status}: ${text}`);
     return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /**
+   * Answers a consent screen the way a person does in the browser (session cookie, CSRF token,
+   * the preselected workspace) and returns where the platform redirects: the app's redirect URL
+   * with `code` and `state`, or `error=access_denied` on cancel. Follows `/oauth/authorize`
+   * to the consent page first. The URL must be on this person's platform.
+   * @example const back = await t.as('alice').consent(app.installUrl()); await fetch(back);
+   */
+  async consent(url: string, decision: 'allow' | 'cancel' = 'allow'): Promise<string> {
+    let pageUrl = new URL(url, this.baseUrl);
+    let page = await fetch(pageUrl, { headers: { cookie: this.session.cookie }, redirect: 'manual' });
+    for (let hops = 0; page.status >= 300 && page.status < 400 && hops < 3; hops++) {
+      pageUrl = new URL(page.headers.get('location') ?? '', pageUrl);
+      page = await fetch(pageUrl, { headers: { cookie: this.session.cookie }, redirect: 'manual' });
+    }
+    const html = await page.text();
+    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+    if (page.status !== 200 || !action) throw new Error(`Test kit: ${pageUrl} is not a consent page (${page.status}): ${html.slice(0, 300)}`);
+    const fields = new URLSearchParams();
+    for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(name, decodeEntities(value));
+    fields.set('workspaceId', decodeEntities(/<option value="([^"]+)" selected>/.exec(html)?.[1] ?? this.session.workspaceId));
+    fields.set('decision', decision);
+    const answer = await fetch(new URL(decodeEntities(action), pageUrl), {
+      method: 'POST',
+      headers: { cookie: this.session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+      redirect: 'manual',
+    });
+    const location = answer.headers.get('location');
+    if (answer.status !== 302 || !location)
+      throw new Error(`Test kit: consent by ${this.name} failed with ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
+    return location;
   }
 
   /** Closes the realtime socket. */

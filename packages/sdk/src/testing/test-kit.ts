@@ -37,6 +37,8 @@ export interface TestKitOptions {
   tokenStore?: CredentialsStore;
   /** Channels alice adds the bot to after installing, as a person would. Default `['#general']`. */
   botChannels?: readonly string[];
+  /** The port the app listens on. Default: any free one (0). Give one (see `freePort`) when the app must know its URL up front, e.g. for OAuth redirects. */
+  appPort?: number;
   /** Extra platform config (e.g. `{ eventTimeoutMs: 2000 }`). */
   platformConfig?: Record<string, unknown>;
 }
@@ -188,7 +190,7 @@ async function start(options: TestKitOptions, dataDir: string, cleanups: (() => 
   // Cleanups run last-in first-out: the app stops before the store it reads is closed.
   if (tokenStore.close) cleanups.push(() => tokenStore.close?.());
   // A socket-mode app (its own `receiver`) listens nowhere: its manifest keeps its URLs.
-  const address = await app.start({ port: 0 });
+  const address = await app.start({ port: options.appPort ?? 0 });
   cleanups.push(() => app.stop());
   let manifest = initial;
   if (address) {
