@@ -34,6 +34,8 @@ const platform = await createPlatform(
     // Benchmarks measure the request path, not the per-token limiter (tested separately).
     appRateLimitPerSecond: 1_000_000,
     demoPassword: required('BENCH_DEMO_PASSWORD'),
+    // The receiving apps listen on loopback, which a production platform refuses to call.
+    allowPrivateTargets: true,
   }),
 );
 const url = await platform.listen();

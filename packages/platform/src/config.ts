@@ -35,7 +35,23 @@ export interface PlatformConfig {
   redirectMatch: 'prefix' | 'exact';
   /** Password of the demo people; random (and printed once) when absent. */
   demoPassword?: string;
+  /**
+   * Lets deliveries, triggers and webhook verification reach loopback, private, link-local and
+   * other non-public addresses. Off in production (SSRF); tests and `dev` turn it on.
+   */
+  allowPrivateTargets: boolean;
+  /** IPs, CIDRs, host names or `*.suffix`es reachable even when private (comma-separated in the env). */
+  outboundAllowlist: string[];
+  /** Bearer token for `/metrics`; without one, /metrics only answers loopback clients. */
+  metricsToken?: string;
 }
+
+const envFlag = (value: string | undefined) => value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
+const envList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 
 export function defaultConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
   return {
@@ -55,6 +71,9 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,
+    allowPrivateTargets: envFlag(process.env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS),
+    outboundAllowlist: envList(process.env.SWITCHBOARD_OUTBOUND_ALLOWLIST),
+    metricsToken: process.env.SWITCHBOARD_METRICS_TOKEN || undefined,
     ...overrides,
   };
 }

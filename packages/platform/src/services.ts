@@ -26,12 +26,14 @@ import { IdentityService } from './oauth/identity-service.js';
 import { InstallationsStore } from './oauth/installations-store.js';
 import { LifecycleService } from './oauth/lifecycle-service.js';
 import { PersonTokenService } from './oauth/person-token-service.js';
+import { OutboundPolicy } from './outbound/index.js';
 import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import { createSocketMode, type SocketHub } from './socket/index.js';
 import type { Store } from './store/db.js';
 import { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
+import { verifyEndpoint } from './webhooks/verification.js';
 import { createWebhooks, type WebhooksService } from './webhooks/index.js';
 
 /** Every service of a platform node, wired once (routes → services → stores). */
@@ -95,13 +97,22 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const identity = new IdentityService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   exchange.onRevoked(() => identity.invalidate());
   const subscriptions = new Subscriptions(store.db, clock);
+  // Every outbound connection (events, triggers, webhook verification) is checked against it.
+  const outbound = new OutboundPolicy({ allowPrivateTargets: config.allowPrivateTargets, allowlist: config.outboundAllowlist });
   // HttpTransport gates endpoints by URL origin.
-  const webhooks = createWebhooks(store.db, apps, box, clock, (url) => dispatcher.reopen(new URL(url).origin));
+  const webhooks = createWebhooks(
+    store.db,
+    apps,
+    box,
+    clock,
+    (url) => dispatcher.reopen(new URL(url).origin),
+    (url, secret) => verifyEndpoint(url, secret, { outbound }),
+  );
   const socketMode = createSocketMode(store.db, clock);
   const dispatcher = new DeliveryDispatcher({
     store: new OutboxStore(store.db, store.dialect),
     targets: new RegistryDeliveryTargets(apps, box, clock, webhooks.targets),
-    transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs }), socket: socketMode.transport },
+    transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound }), socket: socketMode.transport },
     clock,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),
   });
@@ -111,7 +122,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   exchange.onRevoked(() => subscriptions.invalidate());
   exchange.onRevoked(() => webhooks.fanOut.invalidate());
   apps.onAppChanged(() => subscriptions.invalidate());
-  const triggerSender = new TriggerSender(clock);
+  const triggerSender = new TriggerSender(clock, outbound);
   const commands = new SlashCommands(store.db, channels, bus, box, triggerSender, clock, socketMode.hub);
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {

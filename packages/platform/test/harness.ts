@@ -71,6 +71,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<TestPla
     logLevel: 'silent',
     seedDemo: options.seedDemo ?? true,
     demoPassword: DEMO_PASSWORD,
+    // Test receivers listen on 127.0.0.1; production refuses private targets (outbound/).
+    allowPrivateTargets: true,
     ...options.config,
   });
   let platform: Platform;

@@ -14,6 +14,13 @@ function bytes(value: string): number {
   return n;
 }
 
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
 /** `switchboard serve`: runs a platform node until SIGTERM/SIGINT. */
 export function serveCommand(): Command {
   return new Command('serve')
@@ -27,6 +34,11 @@ export function serveCommand(): Command {
       new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').env('LOG_LEVEL'),
     )
     .option('--no-seed', 'do not create the demo workspace on an empty store')
+    .option(
+      '--allow-private-targets',
+      'let deliveries, triggers and webhook checks reach loopback/private addresses (development only; env SWITCHBOARD_ALLOW_PRIVATE_TARGETS=1)',
+    )
+    .option('--outbound-allowlist <list>', 'comma-separated IPs, CIDRs or host names reachable even when private (env SWITCHBOARD_OUTBOUND_ALLOWLIST)', list)
     .action(async (options) => {
       const config = defaultConfig({
         port: options.port,
@@ -37,12 +49,18 @@ export function serveCommand(): Command {
         logLevel: options.logLevel,
         prettyLogs: Boolean(process.stdout.isTTY),
         seedDemo: options.seed !== false,
+        // Absent flags keep the environment's value (read by defaultConfig).
+        ...(options.allowPrivateTargets === true ? { allowPrivateTargets: true } : {}),
+        ...(options.outboundAllowlist ? { outboundAllowlist: options.outboundAllowlist } : {}),
       });
       const platform = await createPlatform(config);
       const url = await platform.listen();
       const store = platform.services.store;
       const where = store.dialect === 'sqlite' ? store.sqlitePath : 'PostgreSQL (DATABASE_URL)';
       process.stdout.write(`Switchboard is listening on ${url} (store: ${where})\n`);
+      if (config.allowPrivateTargets) {
+        process.stdout.write('Outbound deliveries may reach private and loopback addresses (--allow-private-targets): do not expose this node.\n');
+      }
       if (platform.demo) {
         process.stdout.write('Created the demo workspace "Demo" with alice@example.com (owner) and bob@example.com, channel #general.\n');
         if (platform.demo.generated) process.stdout.write(`Their password (shown once): ${platform.demo.password}\n`);

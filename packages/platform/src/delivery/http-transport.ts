@@ -7,8 +7,9 @@ import {
   signOutbound,
   signPumble,
 } from '@switchboard/protocol';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
+import { guardedAgent, OutboundPolicy } from '../outbound/index.js';
 import type { DeliveryTarget } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
 
@@ -24,9 +25,11 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   clock?: Clock;
   /**
-   * Connection pool to use; the outbound URL-safety guard supplies one whose connector checks
-   * the address actually connected to. Defaults to a keep-alive Agent owned by this transport.
+   * Which addresses the default pool may connect to (checked on the address actually connected
+   * to, for every connection). Defaults to `OutboundPolicy.strict`: public addresses only.
    */
+  outbound?: OutboundPolicy;
+  /** Connection pool to use instead (the caller enforces its own policy and closes it). */
   dispatcher?: Dispatcher;
   /** Keep-alive connections per origin of the default Agent. */
   connectionsPerOrigin?: number;
@@ -54,7 +57,12 @@ export class HttpTransport implements DeliveryTransport {
   constructor(options: HttpTransportOptions = {}) {
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
-      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: options.connectionsPerOrigin ?? 128 });
+      options.dispatcher ??
+      guardedAgent(options.outbound ?? OutboundPolicy.strict, {
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 120_000,
+        connections: options.connectionsPerOrigin ?? 128,
+      });
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.clock = options.clock ?? systemClock;
     this.userAgent = options.userAgent ?? 'Switchboard-Delivery/0.1';
@@ -115,6 +123,9 @@ export class HttpTransport implements DeliveryTransport {
     } catch (error) {
       if (signal.aborted) return { kind: 'retry', error: 'stopped' };
       if (deadline.aborted) return { kind: 'retry', error: 'timeout' };
+      // A refused target (`target_forbidden`) follows the schedule like an unreachable one: the
+      // verdict depends on DNS and on the operator's allowlist, both of which can change, and
+      // endpoint gating keeps a refused endpoint at one resolver lookup per retry tick.
       const code = (error as { code?: string }).code;
       return { kind: 'retry', error: code ?? (error instanceof Error ? error.message : String(error)) };
     }

@@ -1,6 +1,7 @@
 import { PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER, signPumble } from '@switchboard/protocol';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import type { Clock } from '../clock.js';
+import { guardedAgent, isForbiddenTarget, OutboundPolicy } from '../outbound/index.js';
 
 /** Apps must answer a trigger within 3 seconds (PROTOCOL.md 6.3). */
 export const TRIGGER_DEADLINE_MS = 3_000;
@@ -9,12 +10,19 @@ export type TriggerAnswer = { kind: 'answered'; status: number; body: unknown } 
 
 /**
  * Sends one signed trigger (slash command, shortcut, interaction) and waits for the app's
- * answer. Unlike events, nothing is retried: the person is waiting.
+ * answer. Unlike events, nothing is retried: the person is waiting. A target the outbound
+ * policy refuses is `unreachable` with reason `target_forbidden` (the person sees the offline
+ * message); redirects are never followed (a 3xx is an answer like any other non-2xx).
  */
 export class TriggerSender {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  private readonly agent;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    outbound: OutboundPolicy = OutboundPolicy.strict,
+  ) {
+    this.agent = guardedAgent(outbound, { keepAliveTimeout: 30_000, connections: 64 });
+  }
 
   async send(url: string, signingSecrets: { current: string; previous?: string }, payload: unknown, deadlineMs = TRIGGER_DEADLINE_MS): Promise<TriggerAnswer> {
     const body = JSON.stringify(payload);
@@ -44,6 +52,7 @@ export class TriggerSender {
       }
       return { kind: 'answered', status: response.statusCode, body: parsed };
     } catch (error) {
+      if (isForbiddenTarget(error)) return { kind: 'unreachable', reason: error.code };
       return { kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) };
     }
   }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { OUTBOUND_TOKEN_HEADER, signOutbound, verifyOutbound } from '@switchboard/protocol';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { guardedAgent, isForbiddenTarget, OutboundPolicy } from '../outbound/index.js';
 
 /** Seed 003: the receiver answers the challenge within the same 3 s as an event. */
 export const VERIFICATION_DEADLINE_MS = 3_000;
 /** Verification answers are tiny; anything larger is read no further. */
 const MAX_ANSWER_BYTES = 16 * 1024;
 
-export type VerificationFailure = 'unreachable' | 'bad_status' | 'missing_token' | 'malformed_token' | 'invalid_token' | 'invalid_body' | 'wrong_challenge';
+export type VerificationFailure = 'target_forbidden' | 'unreachable' | 'bad_status' | 'missing_token' | 'malformed_token' | 'invalid_token' | 'invalid_body' | 'wrong_challenge';
 
 export type VerificationResult = { ok: true } | { ok: false; reason: VerificationFailure; message: string };
 
@@ -16,13 +17,18 @@ const fail = (reason: VerificationFailure, message: string): VerificationResult 
 /**
  * The Watson verification handshake (seed 003): POST `{"type":"verification","challenge":…}`
  * signed with X-OUTBOUND-TOKEN; the receiver must answer 200 with `{"response": <challenge>}`
- * and an X-OUTBOUND-TOKEN over its raw answer body (64 hex chars). Never follows redirects.
+ * and an X-OUTBOUND-TOKEN over its raw answer body (64 hex chars). Never follows redirects; the
+ * connection is checked against the outbound policy like every delivery.
  */
-export async function verifyEndpoint(url: string, secret: string, deadlineMs = VERIFICATION_DEADLINE_MS): Promise<VerificationResult> {
+export async function verifyEndpoint(
+  url: string,
+  secret: string,
+  { deadlineMs = VERIFICATION_DEADLINE_MS, outbound = OutboundPolicy.strict }: { deadlineMs?: number; outbound?: OutboundPolicy } = {},
+): Promise<VerificationResult> {
   const challenge = randomBytes(16).toString('hex');
   const body = JSON.stringify({ type: 'verification', challenge });
   // A pool per handshake: verifications are rare, and nothing stays open afterwards.
-  const agent = new Agent({ pipelining: 0 });
+  const agent = guardedAgent(outbound, { pipelining: 0 });
   let status: number;
   let token: string | string[] | undefined;
   let raw: string;
@@ -40,6 +46,7 @@ export async function verifyEndpoint(url: string, secret: string, deadlineMs = V
     token = response.headers[OUTBOUND_TOKEN_HEADER];
     raw = await readLimited(response.body);
   } catch (error) {
+    if (isForbiddenTarget(error)) return fail('target_forbidden', `The webhook URL is not allowed as a delivery target: ${error.message}`);
     const code = (error as { code?: string; name?: string }).code ?? (error as Error).name;
     return fail('unreachable', `The webhook URL could not be reached within ${deadlineMs / 1000} s (${code ?? 'error'}).`);
   } finally {

@@ -17,6 +17,8 @@ const platform = await createPlatform(
     seedDemo: process.env.CRASH_SEED === '1',
     demoPassword: process.env.CRASH_DEMO_PASSWORD ?? 'crash-demo-password-1',
     appRateLimitPerSecond: 1_000_000,
+    // The receiver listens on loopback, which a production platform refuses to call.
+    allowPrivateTargets: true,
   }),
 );
 process.stdout.write(`${JSON.stringify({ url: await platform.listen() })}\n`);

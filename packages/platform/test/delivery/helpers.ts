@@ -8,6 +8,7 @@ import type { Clock } from '../../src/clock.js';
 import { DeliveryDispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { HttpTransport } from '../../src/delivery/http-transport.js';
 import { OutboxStore } from '../../src/delivery/outbox-store.js';
+import { OutboundPolicy } from '../../src/outbound/index.js';
 import type { DeliveryTarget, DeliveryTargets } from '../../src/delivery/targets.js';
 import { dropPostgresSchema, openStore, type Store } from '../../src/store/db.js';
 
@@ -125,7 +126,7 @@ export class MapTargets implements DeliveryTargets {
 
 /** A dispatcher over `store` with an HTTP transport; the caller stops both. */
 export function makeDispatcher(store: Store, targets: DeliveryTargets, clock: Clock, extra: Partial<DispatcherOptions> = {}) {
-  const transport = new HttpTransport({ clock, timeoutMs: 2_000 });
+  const transport = new HttpTransport({ clock, timeoutMs: 2_000, outbound: OutboundPolicy.unrestricted });
   const dispatcher = new DeliveryDispatcher({
     store: new OutboxStore(store.db, store.dialect),
     targets,

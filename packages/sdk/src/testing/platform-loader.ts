@@ -46,6 +46,8 @@ export async function startInProcessPlatform(options: PlatformStartOptions): Pro
     logLevel: 'silent',
     seedDemo: true,
     demoPassword: options.demoPassword,
+    // The app under test listens on loopback, which a production platform refuses to call.
+    allowPrivateTargets: true,
     ...options.config,
   });
   const platform = await mod.createPlatform(config);
