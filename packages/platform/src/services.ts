@@ -33,8 +33,8 @@ import { createSocketMode, type SocketHub } from './socket/index.js';
 import type { Store } from './store/db.js';
 import { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
-import { verifyEndpoint } from './webhooks/verification.js';
 import { createWebhooks, type WebhooksService } from './webhooks/index.js';
+import { verifyEndpoint } from './webhooks/verification.js';
 
 /** Every service of a platform node, wired once (routes → services → stores). */
 export interface PlatformServices {

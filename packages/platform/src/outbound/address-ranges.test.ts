@@ -86,9 +86,7 @@ describe('specialRange', () => {
 describe('ipv6Bytes / embeddedIpv4', () => {
   it('expands :: and a trailing dotted quad', () => {
     expect(Array.from(ipv6Bytes('::ffff:1.2.3.4') ?? [])).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]);
-    expect(Array.from(ipv6Bytes('2001:db8::8:800:200c:417a') ?? [])).toEqual([
-      0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0x08, 0x08, 0x00, 0x20, 0x0c, 0x41, 0x7a,
-    ]);
+    expect(Array.from(ipv6Bytes('2001:db8::8:800:200c:417a') ?? [])).toEqual([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0x08, 0x08, 0x00, 0x20, 0x0c, 0x41, 0x7a]);
     expect(ipv6Bytes('1.2.3.4')).toBeUndefined();
     expect(ipv6Bytes('not-an-address')).toBeUndefined();
   });

@@ -8,7 +8,15 @@ export const VERIFICATION_DEADLINE_MS = 3_000;
 /** Verification answers are tiny; anything larger is read no further. */
 const MAX_ANSWER_BYTES = 16 * 1024;
 
-export type VerificationFailure = 'target_forbidden' | 'unreachable' | 'bad_status' | 'missing_token' | 'malformed_token' | 'invalid_token' | 'invalid_body' | 'wrong_challenge';
+export type VerificationFailure =
+  | 'target_forbidden'
+  | 'unreachable'
+  | 'bad_status'
+  | 'missing_token'
+  | 'malformed_token'
+  | 'invalid_token'
+  | 'invalid_body'
+  | 'wrong_challenge';
 
 export type VerificationResult = { ok: true } | { ok: false; reason: VerificationFailure; message: string };
 

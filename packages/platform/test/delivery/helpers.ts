@@ -8,8 +8,8 @@ import type { Clock } from '../../src/clock.js';
 import { DeliveryDispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { HttpTransport } from '../../src/delivery/http-transport.js';
 import { OutboxStore } from '../../src/delivery/outbox-store.js';
-import { OutboundPolicy } from '../../src/outbound/index.js';
 import type { DeliveryTarget, DeliveryTargets } from '../../src/delivery/targets.js';
+import { OutboundPolicy } from '../../src/outbound/index.js';
 import { dropPostgresSchema, openStore, type Store } from '../../src/store/db.js';
 
 export const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
