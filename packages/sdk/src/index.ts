@@ -42,6 +42,18 @@ export { type RouteMethod, Router, type WebHandler } from './receivers/router.js
 export { type SignedDelivery, type SignedDeliveryOptions, signedDelivery } from './receivers/signed-delivery.js';
 export { SocketReceiver, type SocketReceiverOptions, type SocketReceiverState } from './receivers/socket-receiver.js';
 export { type HeaderBag, headerValue, type RequestView } from './request-view.js';
+export { DataCipher } from './services/data-cipher.js';
+export { PostgresServicesStore, type PostgresServicesStoreOptions } from './services/postgres-services-store.js';
+export {
+  ProviderTokenResponse,
+  type ServiceProvider,
+  type ServiceProviderInput,
+  ServiceProviderSchema,
+  type ServiceTokens,
+} from './services/service-provider.js';
+export type { Bot, Service, ServiceData, ServiceKey, ServicesStore } from './services/services-store.js';
+export { SqliteServicesStore, type SqliteServicesStoreOptions } from './services/sqlite-services-store.js';
+export { type ConnectedService, type ConnectTarget, ThirdPartyServices, type ThirdPartyServicesOptions } from './services/third-party-services.js';
 export type { CredentialsStore, OAuth2AccessTokenResponse } from './stores/credentials-store.js';
 export { JsonFileTokenStore } from './stores/json-file-token-store.js';
 export { PostgresTokenStore, type PostgresTokenStoreOptions } from './stores/postgres-token-store.js';
