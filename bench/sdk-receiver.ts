@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER, signPumble } from '@switchboard/protocol';
 import { createApp } from '@switchboard/sdk';
-import { runLoad } from './lib/load.js';
+import { type RequestSpec, runLoad } from './lib/load.js';
 import type { Scenario } from './run.js';
 
 const CONNECTIONS = 64;
@@ -61,7 +61,9 @@ async function serveBare(): Promise<{ url: string; stop(): Promise<void> }> {
       const given = Buffer.from(String(req.headers[PUMBLE_SIGNATURE_HEADER]));
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) return void res.writeHead(403).end();
       const payload = JSON.parse(raw.toString('utf8')) as { text: string };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ message: payload.text }));
+      const answer = JSON.stringify({ message: payload.text });
+      // Written as well as node allows (content-length, no chunked encoding), so the floor is honest.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) }).end(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -102,46 +104,57 @@ function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-async function measure(kind: 'sdk' | 'bare'): Promise<Scenario> {
+function signedCommand(n: number): RequestSpec {
+  const body = JSON.stringify({
+    messageType: 'SLASH_COMMAND',
+    slashCommand: '/echo',
+    text: `hello ${n}`,
+    userId: 'U01',
+    channelId: 'C01',
+    workspaceId: 'W01',
+    triggerId: `T${n}`,
+  });
+  const timestamp = String(Date.now());
+  return {
+    method: 'POST',
+    path: '/slash',
+    headers: {
+      'content-type': 'application/json',
+      [PUMBLE_TIMESTAMP_HEADER]: timestamp,
+      [PUMBLE_SIGNATURE_HEADER]: signPumble(SECRET, timestamp, body),
+      'x-switchboard-delivery-id': `bench-${process.pid}-${n}`,
+    },
+    body,
+  };
+}
+
+interface Measured {
+  scenario: Scenario;
+  /** Server CPU per answered request over the measured window (warm-up excluded): less noisy than req/s on a shared machine. */
+  cpuUsPerRequest?: number;
+}
+
+async function measure(kind: 'sdk' | 'bare'): Promise<Measured> {
   const { child, url } = await startChild(kind);
   try {
+    let offset = 0;
+    const load = (durationMs: number) =>
+      runLoad({ url, connections: CONNECTIONS, warmupMs: 0, durationMs, expectStatus: 200, request: (n) => signedCommand(offset + n) });
+    // Warm-up as its own run, so the server's CPU is read over the measured window only.
+    offset = 1e9;
+    await load(WARMUP_SECONDS * 1000);
+    offset = 0;
     const cpuBefore = cpuMs(child.pid);
     const started = performance.now();
-    const result = await runLoad({
-      url,
-      connections: CONNECTIONS,
-      warmupMs: WARMUP_SECONDS * 1000,
-      durationMs: SECONDS * 1000,
-      expectStatus: 200,
-      request: (n) => {
-        const body = JSON.stringify({
-          messageType: 'SLASH_COMMAND',
-          slashCommand: '/echo',
-          text: `hello ${n}`,
-          userId: 'U01',
-          channelId: 'C01',
-          workspaceId: 'W01',
-          triggerId: `T${n}`,
-        });
-        const timestamp = String(Date.now());
-        return {
-          method: 'POST',
-          path: '/slash',
-          headers: {
-            'content-type': 'application/json',
-            [PUMBLE_TIMESTAMP_HEADER]: timestamp,
-            [PUMBLE_SIGNATURE_HEADER]: signPumble(SECRET, timestamp, body),
-            'x-switchboard-delivery-id': `bench-${process.pid}-${n}`,
-          },
-          body,
-        };
-      },
-    });
+    const result = await load(SECONDS * 1000);
     const cpuAfter = cpuMs(child.pid);
-    const serverCpuPercent =
-      cpuBefore !== undefined && cpuAfter !== undefined ? Math.round((100 * (cpuAfter - cpuBefore)) / (performance.now() - started)) : undefined;
+    const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+    const serverCpuPercent = cpu === undefined ? undefined : Math.round((100 * cpu) / (performance.now() - started));
     const targets = kind === 'sdk' ? { minThroughput: MIN_REQUESTS_PER_S } : {};
-    return { variant: kind === 'sdk' ? 'sdk app.start' : 'bare node:http', connections: CONNECTIONS, targets, result, serverCpuPercent };
+    return {
+      scenario: { variant: kind === 'sdk' ? 'sdk app.start' : 'bare node:http', connections: CONNECTIONS, targets, result, serverCpuPercent },
+      cpuUsPerRequest: cpu === undefined || result.requests === 0 ? undefined : Math.round((1000 * cpu) / result.requests),
+    };
   } finally {
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
@@ -151,7 +164,15 @@ async function measure(kind: 'sdk' | 'bare'): Promise<Scenario> {
 
 /** The SDK receiver, then the bare floor on the same machine state: the ratio survives a noisy machine better than either figure. */
 export async function run(): Promise<Scenario[]> {
-  return [await measure('sdk'), await measure('bare')];
+  const sdk = await measure('sdk');
+  const bare = await measure('bare');
+  const ratio = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : '-');
+  console.log(
+    `sdk-receiver: sdk ${Math.round(sdk.scenario.result?.throughput ?? 0)} req/s (${sdk.cpuUsPerRequest ?? '-'} µs server CPU/req), ` +
+      `bare ${Math.round(bare.scenario.result?.throughput ?? 0)} req/s (${bare.cpuUsPerRequest ?? '-'} µs/req); ` +
+      `sdk/bare throughput ${ratio(sdk.scenario.result?.throughput, bare.scenario.result?.throughput)}, CPU per request ${ratio(sdk.cpuUsPerRequest, bare.cpuUsPerRequest)}`,
+  );
+  return [sdk.scenario, bare.scenario];
 }
 
 const childKind = process.env[CHILD_FLAG];

@@ -97,6 +97,15 @@ describe('verifyPumble', () => {
     expect(verifyPumble({ ...base, secrets: [newSecret], signature: v.signature }).ok).toBe(false);
   });
 
+  it("matches the platform's previous-secret signature against any secret, and only a valid one", () => {
+    const newSignature = signPumble('rotated-secret', v.timestamp, v.body);
+    // The platform signs with the new secret and, as previousSignature, the old one this app still holds.
+    expect(verifyPumble({ ...base, signature: newSignature, previousSignature: v.signature }).ok).toBe(true);
+    expect(verifyPumble({ ...base, signature: newSignature, previousSignature: newSignature })).toMatchObject({ code: 'invalid_signature' });
+    expect(verifyPumble({ ...base, signature: 'x', previousSignature: v.signature.toUpperCase() }).ok).toBe(true);
+    expect(verifyPumble({ ...base, signature: newSignature, previousSignature: `${v.signature.slice(0, 62)}zz` }).ok).toBe(false);
+  });
+
   it('refuses missing headers and timestamps that are not epoch milliseconds', () => {
     expect(verifyPumble({ ...base, signature: undefined })).toMatchObject({ code: 'invalid_signature' });
     expect(verifyPumble({ ...base, timestamp: null })).toMatchObject({ code: 'invalid_signature' });
@@ -121,5 +130,7 @@ describe('hexSignaturesEqual', () => {
     expect(hexSignaturesEqual('ab01', 'ab02')).toBe(false);
     expect(hexSignaturesEqual('ab01', 'ab0')).toBe(false);
     expect(hexSignaturesEqual('ab01', null)).toBe(false);
+    expect(hexSignaturesEqual('ab01', 'ab0x')).toBe(false);
+    expect(hexSignaturesEqual('', '')).toBe(false);
   });
 });

@@ -10,27 +10,43 @@ export const RETRY_COUNT_HEADER = 'x-switchboard-retry-count';
 
 type Bytes = string | Uint8Array;
 
-function hmacHex(secret: Bytes, ...parts: Bytes[]): string {
-  const mac = createHmac('sha256', secret);
-  for (const part of parts) mac.update(part);
-  return mac.digest('hex');
+/** Bytes of an HMAC-SHA256 digest; a hex signature is twice as many characters. */
+const DIGEST_BYTES = 32;
+
+function pumbleDigest(secret: Bytes, timestamp: string, rawBody: Bytes): Buffer {
+  return createHmac('sha256', secret).update(timestamp).update(':').update(rawBody).digest();
+}
+
+function outboundDigest(secret: Bytes, rawBody: Bytes): Buffer {
+  return createHmac('sha256', secret).update(rawBody).digest();
 }
 
 /** Pumble scheme: lowercase hex HMAC-SHA256(secret, `${timestamp}:${rawBody}`). */
 export function signPumble(secret: Bytes, timestamp: string, rawBody: Bytes): string {
-  return hmacHex(secret, timestamp, ':', rawBody);
+  return pumbleDigest(secret, timestamp, rawBody).toString('hex');
 }
 
 /** Watson scheme: lowercase hex HMAC-SHA256(secret, rawBody), 64 chars. */
 export function signOutbound(secret: Bytes, rawBody: Bytes): string {
-  return hmacHex(secret, rawBody);
+  return outboundDigest(secret, rawBody).toString('hex');
+}
+
+/**
+ * The bytes of a hex string of exactly `bytes` bytes (either case), else undefined. Node's hex
+ * decoder stops at the first pair that is not hex, so a short result means a malformed input.
+ */
+function decodeHex(hex: string | undefined | null, bytes: number): Buffer | undefined {
+  if (typeof hex !== 'string' || hex.length !== bytes * 2) return undefined;
+  const decoded = Buffer.from(hex, 'hex');
+  return decoded.length === bytes ? decoded : undefined;
 }
 
 /** Constant-time comparison of two hex signatures; false on any length or format mismatch. */
 export function hexSignaturesEqual(expected: string, received: string | undefined | null): boolean {
-  if (typeof received !== 'string' || received.length !== expected.length) return false;
-  if (!/^[0-9a-fA-F]+$/.test(received)) return false;
-  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(received.toLowerCase(), 'hex'));
+  if (expected.length === 0) return false;
+  const want = decodeHex(expected, expected.length / 2);
+  const got = decodeHex(received, expected.length / 2);
+  return want !== undefined && got !== undefined && timingSafeEqual(want, got);
 }
 
 export type PumbleVerification = { ok: true } | { ok: false; code: 'invalid_signature' | 'stale_timestamp'; message: string };
@@ -39,10 +55,17 @@ export interface VerifyPumbleInput {
   secrets: readonly Bytes[];
   timestamp: string | undefined | null;
   signature: string | undefined | null;
+  /**
+   * Ours: `x-switchboard-signature-previous`, sent during a secret rotation grace period
+   * (PROTOCOL.md 6.1). Either signature may match any of `secrets`.
+   */
+  previousSignature?: string | undefined | null;
   rawBody: Bytes;
   now?: number;
   toleranceMs?: number;
 }
+
+const VERIFIED: PumbleVerification = Object.freeze({ ok: true });
 
 /**
  * Verifies a Pumble-signed request against any of `secrets` (more than one during a
@@ -61,13 +84,20 @@ export function verifyPumble(input: VerifyPumbleInput): PumbleVerification {
   if (Math.abs((input.now ?? Date.now()) - sentAt) > tolerance) {
     return { ok: false, code: 'stale_timestamp', message: 'The signature timestamp is outside the accepted window.' };
   }
-  for (const secret of input.secrets) {
-    if (hexSignaturesEqual(signPumble(secret, timestamp, input.rawBody), signature)) return { ok: true };
+  // Each secret's HMAC is computed once and compared, as bytes, with both signatures sent.
+  const given = decodeHex(signature, DIGEST_BYTES);
+  const previous = decodeHex(input.previousSignature, DIGEST_BYTES);
+  if (given !== undefined || previous !== undefined) {
+    for (const secret of input.secrets) {
+      const digest = pumbleDigest(secret, timestamp, input.rawBody);
+      if ((given !== undefined && timingSafeEqual(digest, given)) || (previous !== undefined && timingSafeEqual(digest, previous))) return VERIFIED;
+    }
   }
   return { ok: false, code: 'invalid_signature', message: 'The request signature does not match.' };
 }
 
 /** Verifies an `X-OUTBOUND-TOKEN` header against the raw body. */
 export function verifyOutbound(secret: Bytes, rawBody: Bytes, token: string | undefined | null): boolean {
-  return hexSignaturesEqual(signOutbound(secret, rawBody), token);
+  const given = decodeHex(token, DIGEST_BYTES);
+  return given !== undefined && timingSafeEqual(outboundDigest(secret, rawBody), given);
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   DELIVERY_ID_HEADER,
   OUTBOUND_TOKEN_HEADER,
@@ -84,12 +85,13 @@ function assertSecret(secret: unknown, what: string): asserts secret is string {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function parseBody(rawBody: Uint8Array): { ok: true; value: JsonObject } | VerifyFailure {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(rawBody));
+    // isUtf8 first: toString would quietly turn invalid bytes into U+FFFD instead of refusing them.
+    if (!isUtf8(rawBody)) throw new TypeError('not UTF-8');
+    const bytes = Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     return fail(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
   }
@@ -106,23 +108,22 @@ function retryCountOf(headers: HeaderBag): number | undefined {
 }
 
 function checkPumble(request: RequestView, options: PumbleVerifierOptions, secrets: readonly string[]): VerifyFailure | undefined {
-  const timestamp = headerValue(request.headers, PUMBLE_TIMESTAMP_HEADER);
-  const signature = headerValue(request.headers, PUMBLE_SIGNATURE_HEADER);
+  const { headers } = request;
+  const timestamp = headerValue(headers, PUMBLE_TIMESTAMP_HEADER);
+  const signature = headerValue(headers, PUMBLE_SIGNATURE_HEADER);
   if (!timestamp || !signature) return fail(401, 'invalid_signature', 'The request is missing its signature headers.');
-  const common = {
+  const result = verifyPumble({
     secrets,
     timestamp,
+    signature,
+    // An app still holding the pre-rotation secret matches the platform's second signature.
+    previousSignature: headerValue(headers, PREVIOUS_SIGNATURE_HEADER),
     rawBody: request.rawBody,
     now: options.now?.() ?? Date.now(),
     toleranceMs: options.toleranceMs ?? DEFAULT_TIMESTAMP_TOLERANCE_MS,
-  };
-  const primary = verifyPumble({ ...common, signature });
-  if (primary.ok) return undefined;
-  if (primary.code === 'stale_timestamp') return fail(401, 'stale_timestamp', primary.message);
-  // An app still holding the pre-rotation secret matches the platform's second signature.
-  const previous = headerValue(request.headers, PREVIOUS_SIGNATURE_HEADER);
-  if (previous && verifyPumble({ ...common, signature: previous }).ok) return undefined;
-  return fail(403, 'invalid_signature', primary.message);
+  });
+  if (result.ok) return undefined;
+  return fail(result.code === 'stale_timestamp' ? 401 : 403, result.code, result.message);
 }
 
 function checkWatson(request: RequestView, secret: string): VerifyFailure | undefined {

@@ -77,12 +77,13 @@ export interface Place {
   messageId?: string;
 }
 
+/** What a context needs from the core; one object per delivery implements it. */
 export interface ContextDeps {
   /** Sends the delivery's answer; false when one was already sent. */
   answer(reply: AckReply): boolean;
-  bot: { client: ApiClient; userId: string | undefined } | undefined;
+  readonly bot: { client: ApiClient; userId: string | undefined } | undefined;
   /** Why `client` is unavailable, for the error thrown when it is used anyway. */
-  missingBot: string;
+  missingBot(workspaceId: string): string;
   userClient(workspaceId: string, userId: string): Promise<ApiClient>;
 }
 
@@ -92,6 +93,8 @@ export interface ContextDeps {
  */
 export class DeliveryContext<P extends object> {
   match: RegExpMatchArray | undefined;
+  /** @internal Set when some listener's filters let the delivery through (see listener-chains). */
+  handled = false;
 
   constructor(
     readonly payload: P,
@@ -101,7 +104,7 @@ export class DeliveryContext<P extends object> {
   ) {}
 
   get client(): ApiClient {
-    if (!this.deps.bot) throw new Error(this.deps.missingBot);
+    if (!this.deps.bot) throw new Error(this.deps.missingBot(this.place.workspaceId));
     return this.deps.bot.client;
   }
 

@@ -1,9 +1,10 @@
 import { AppPayload, type EventType, isInteractivePayload, parseEventBody } from '@switchboard/protocol';
 import { z } from 'zod';
+import type { ApiClient } from '../client/index.js';
 import type { DeliveryDeduper } from '../delivery-deduper.js';
 import type { AckFn, AckReply, Delivery, ReceiverHost } from '../receivers/receiver.js';
-import type { BotCredentials } from './bot-credentials.js';
-import { DeliveryContext, type Place } from './context.js';
+import type { BotCredentials, BotIdentity } from './bot-credentials.js';
+import { type ContextDeps, DeliveryContext } from './context.js';
 import { type AnyContext, type Chain, type DispatchTable, placeOf, routeKey } from './dispatch-table.js';
 import { wasHandled } from './listener-chains.js';
 import { type Middleware, runMiddleware } from './middleware.js';
@@ -28,15 +29,71 @@ export interface DeliveryRunnerOptions {
 }
 
 /**
+ * One delivery's answer, sent at most once, and its auto-ack timer. A class rather than
+ * closures: the context calls its methods, so a delivery allocates one small object for this.
+ */
+class PendingDelivery implements ContextDeps {
+  answered = false;
+  bot: BotIdentity | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly runner: DeliveryRunnerOptions & { timers: Set<NodeJS.Timeout> },
+    private readonly ack: AckFn,
+    readonly deliveryId: string | undefined,
+  ) {}
+
+  answer(reply: AckReply): boolean {
+    if (this.answered) return false;
+    this.answered = true;
+    // A nacked delivery may be retried by the platform; let the retry run.
+    if (reply.status >= 300 && this.deliveryId) this.runner.deduper.forget(this.deliveryId);
+    this.ack(reply);
+    return true;
+  }
+
+  /** Starts the auto-ack clock; only deliveries that make the core wait pay for a timer. */
+  armAutoAck(): void {
+    if (this.answered || this.timer) return;
+    const timer = setTimeout(() => {
+      this.disarm();
+      this.answer(EMPTY_ACK);
+    }, this.runner.autoAckAfterMs);
+    timer.unref();
+    this.timer = timer;
+    this.runner.timers.add(timer);
+  }
+
+  disarm(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.runner.timers.delete(this.timer);
+    this.timer = undefined;
+  }
+
+  missingBot(workspaceId: string): string {
+    return this.runner.credentials.missingReason(workspaceId);
+  }
+
+  userClient(workspaceId: string, userId: string): Promise<ApiClient> {
+    return this.runner.credentials.user(workspaceId, userId);
+  }
+}
+
+const EMPTY_ACK: AckReply = Object.freeze({ status: 200, body: Object.freeze({}) });
+
+/**
  * The app core as a {@link ReceiverHost}: validates a delivery, answers it exactly once and
  * runs its listeners. Events are acked before their handlers (PROTOCOL.md 6.3); a trigger is
  * acked by its handler, nacked when the handler throws first, and acked empty after
  * `autoAckAfterMs` so the person never sees the offline message while a slow handler finishes.
  */
 export class DeliveryRunner implements ReceiverHost {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly shared: DeliveryRunnerOptions & { timers: Set<NodeJS.Timeout> };
 
-  constructor(private readonly options: DeliveryRunnerOptions) {}
+  constructor(private readonly options: DeliveryRunnerOptions) {
+    this.shared = { ...options, timers: new Set() };
+  }
 
   reportError(error: unknown, info: ErrorInfo = {}): void {
     this.options.reportError(error, info);
@@ -44,82 +101,75 @@ export class DeliveryRunner implements ReceiverHost {
 
   async handle(delivery: Delivery, ack: AckFn): Promise<void> {
     const { deliveryId } = delivery;
-    let answered = false;
-    const answer = (reply: AckReply): boolean => {
-      if (answered) return false;
-      answered = true;
-      // A nacked delivery may be retried by the platform; let the retry run.
-      if (reply.status >= 300 && deliveryId) this.options.deduper.forget(deliveryId);
-      ack(reply);
-      return true;
-    };
+    const pending = new PendingDelivery(this.shared, ack, deliveryId);
     try {
       if (deliveryId && this.options.deduper.isDuplicate(deliveryId)) {
-        answer({ status: 200, body: {} });
+        pending.answer(EMPTY_ACK);
         return;
       }
       const parsed = AppPayload.safeParse(delivery.payload);
       if (!parsed.success) {
-        answer({ status: 400, body: { message: 'The payload does not match the protocol.' } });
+        pending.answer({ status: 400, body: { message: 'The payload does not match the protocol.' } });
         this.reportError(new Error(`Invalid payload: ${z.prettifyError(parsed.error)}`), { deliveryId });
         return;
       }
       const payload = parsed.data;
-      if (isInteractivePayload(payload)) await this.runTrigger(payload, deliveryId, answer);
-      else await this.runEvent(payload, deliveryId, answer);
+      if (isInteractivePayload(payload)) await this.runTrigger(payload, pending);
+      else await this.runEvent(payload, pending);
     } catch (error) {
       // Only reachable through a bug or a throwing token store: still answer, never reject.
-      answer({ status: 500, body: {} });
+      pending.answer({ status: 500, body: {} });
       this.reportError(error, { deliveryId });
+    } finally {
+      pending.disarm();
     }
   }
 
   /** Clears pending auto-ack timers so a stopped app keeps the process alive no longer. */
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const timer of this.shared.timers) clearTimeout(timer);
+    this.shared.timers.clear();
   }
 
-  private async contextFor(payload: AppPayload, place: Place, deliveryId: string | undefined, answer: (reply: AckReply) => boolean) {
-    const { credentials } = this.options;
-    const bot = await credentials.bot(payload.workspaceId);
-    const ctx: AnyContext = new DeliveryContext(payload, deliveryId, place, {
-      answer,
-      bot,
-      missingBot: credentials.missingReason(payload.workspaceId),
-      userClient: (workspaceId, userId) => credentials.user(workspaceId, userId),
-    });
-    return ctx;
+  /** Looks the bot up only when there is a store: without one the context is built with no await. */
+  private async loadBot(pending: PendingDelivery, workspaceId: string): Promise<void> {
+    pending.bot = await this.options.credentials.bot(workspaceId);
   }
 
-  private async runTrigger(payload: AppPayload, deliveryId: string | undefined, answer: (reply: AckReply) => boolean): Promise<void> {
-    const timer = setTimeout(() => answer({ status: 200, body: {} }), this.options.autoAckAfterMs);
-    timer.unref();
-    this.timers.add(timer);
-    try {
-      const chains = this.options.table.get(routeKey(payload));
-      const ctx = chains.length === 0 ? undefined : await this.contextFor(payload, placeOf(payload, undefined), deliveryId, answer);
+  private async runTrigger(payload: AppPayload, pending: PendingDelivery): Promise<void> {
+    const { deliveryId } = pending;
+    const chains = this.options.table.get(routeKey(payload));
+    let ctx: AnyContext | undefined;
+    if (chains.length > 0) {
+      if (this.options.credentials.store) {
+        pending.armAutoAck();
+        await this.loadBot(pending, payload.workspaceId);
+      }
+      ctx = new DeliveryContext(payload, deliveryId, placeOf(payload, undefined), pending);
       try {
-        for (const chain of chains) await this.run(chain, ctx as AnyContext);
+        for (const chain of chains) {
+          const running = this.run(chain, ctx);
+          // A handler that acked synchronously (the usual case) needs no auto-ack timer.
+          pending.armAutoAck();
+          await running;
+        }
       } catch (error) {
-        answer({ status: 500, body: {} });
+        pending.answer({ status: 500, body: {} });
         this.reportError(error, { payload, deliveryId });
         return;
       }
-      if (!ctx || !wasHandled(ctx)) {
-        answer({ status: 404, body: { message: 'This app does not handle that yet.' } });
-        this.reportError(new Error(`No listener for ${routeKey(payload)}.`), { payload, deliveryId });
-        return;
-      }
-      answer({ status: 200, body: {} });
-    } finally {
-      clearTimeout(timer);
-      this.timers.delete(timer);
     }
+    if (!ctx || !wasHandled(ctx)) {
+      pending.answer({ status: 404, body: { message: 'This app does not handle that yet.' } });
+      this.reportError(new Error(`No listener for ${routeKey(payload)}.`), { payload, deliveryId });
+      return;
+    }
+    pending.answer(EMPTY_ACK);
   }
 
-  private async runEvent(payload: AppPayload & { eventType: EventType; body: string }, deliveryId: string | undefined, answer: (reply: AckReply) => boolean) {
-    answer({ status: 200, body: {} });
+  private async runEvent(payload: AppPayload & { eventType: EventType; body: string }, pending: PendingDelivery) {
+    const { deliveryId } = pending;
+    pending.answer(EMPTY_ACK);
     const decoded = parseEventBody(payload.eventType, payload.body);
     if (!decoded.ok) {
       this.reportError(new Error(decoded.message), { payload, deliveryId });
@@ -128,7 +178,8 @@ export class DeliveryRunner implements ReceiverHost {
     const body = decoded.body as Record<string, unknown>;
     const chains = this.options.table.get(routeKey(payload));
     if (chains.length > 0) {
-      const ctx = await this.contextFor({ ...payload, body } as unknown as AppPayload, placeOf(payload, body), deliveryId, answer);
+      if (this.options.credentials.store) await this.loadBot(pending, payload.workspaceId);
+      const ctx: AnyContext = new DeliveryContext({ ...payload, body }, deliveryId, placeOf(payload, body), pending);
       // One failing listener must not keep the others from seeing the event.
       for (const chain of chains) {
         await this.run(chain, ctx).catch((error: unknown) => this.reportError(error, { payload, deliveryId }));

@@ -9,15 +9,13 @@ import type { Middleware } from './middleware.js';
  * accepted is answered "not handled" instead of silently acked.
  */
 
-const handled = new WeakSet<object>();
-
 /** Whether some listener's filters let this context through. @example if (!wasHandled(ctx)) ctx.nack(); */
-export function wasHandled(ctx: object): boolean {
-  return handled.has(ctx);
+export function wasHandled(ctx: AnyContext): boolean {
+  return ctx.handled;
 }
 
 const markHandled: Middleware<AnyContext> = (ctx, next) => {
-  handled.add(ctx);
+  ctx.handled = true;
   return next();
 };
 

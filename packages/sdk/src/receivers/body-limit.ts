@@ -28,21 +28,35 @@ export async function readWebBody(request: Request, maxBytes: number): Promise<U
   return concat(chunks, size);
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
- * @example const bytes = await readNodeBody(req, 1024 * 1024);
+ * node's counterpart, with a callback: listeners instead of an async iterator keep a small body
+ * (the usual delivery is one chunk) free of per-request promises. `done` runs at most once; a
+ * request the client aborts never completes and is simply dropped.
+ * @example readNodeBody(req, 1024 * 1024, (bytes) => (bytes ? handle(bytes) : tooLarge()));
  */
-export async function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (declaredTooLarge(req.headers['content-length'], maxBytes)) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.byteLength;
-    // Stop reading, but let the adapter answer 413 before the socket is torn down.
-    if (size > maxBytes) return undefined;
-    chunks.push(buffer);
+export function readNodeBody(req: IncomingMessage, maxBytes: number, done: (body: Buffer | undefined) => void): void {
+  if (declaredTooLarge(req.headers['content-length'], maxBytes)) {
+    done(undefined);
+    return;
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      // Stop reading, but let the adapter answer 413 (and close) before the socket is torn down.
+      req.off('data', onData).off('end', onEnd);
+      return done(undefined);
+    }
+    if (first === undefined) first = chunk;
+    else if (more === undefined) more = [first, chunk];
+    else more.push(chunk);
+  };
+  const onEnd = () => done(more ? Buffer.concat(more, size) : (first ?? NO_BYTES));
+  req.on('data', onData).on('end', onEnd);
 }
 
 function declaredTooLarge(contentLength: string | null | undefined, maxBytes: number): boolean {

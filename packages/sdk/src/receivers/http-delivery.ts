@@ -1,16 +1,20 @@
 import { OUTBOUND_TOKEN_HEADER } from '@switchboard/protocol';
 import { headerValue, type RequestView } from '../request-view.js';
 import { answerVerificationChallenge, createVerifier, isVerificationChallenge, type Verifier } from '../verify.js';
-import type { AckReply, ReceiverHost } from './receiver.js';
+import type { AckFn, AckReply, ReceiverHost } from './receiver.js';
 
 /**
  * The transport-neutral half of the HTTP receiver: raw headers + bytes in, a status, headers
  * and body out. `app.fetch` and `app.requestListener` both wrap this one function, so they
  * verify, answer and dispatch identically.
+ *
+ * It answers through a callback rather than a promise: node's listener writes the reply the
+ * moment a handler acks (usually synchronously, inside dispatch), with no promise per request.
  */
 
 export interface HttpReply {
   status: number;
+  /** Always carries `content-length`, so node sends one write instead of a chunked body. */
   headers: Record<string, string>;
   body: string;
 }
@@ -28,25 +32,39 @@ export interface DeliveryEndpointOptions {
   now?: () => number;
 }
 
-/** Turns one raw HTTP delivery into the reply to send; never throws. */
-export type DeliveryEndpoint = (request: RequestView, host: ReceiverHost) => Promise<HttpReply>;
+/** Turns one raw HTTP delivery into the reply to send, passed to `send` exactly once; never throws. */
+export type DeliveryEndpoint = (request: RequestView, host: ReceiverHost, send: (reply: HttpReply) => void) => void;
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+const EMPTY_ACK: HttpReply = Object.freeze({ status: 200, headers: Object.freeze({ 'content-type': 'application/json', 'content-length': '2' }), body: '{}' });
 
 /**
  * A JSON reply. Exported for adapters that answer before verification (a body over the limit).
  * @example jsonReply(413, { code: 'payload_too_large', message: 'Too big.' })
  */
 export function jsonReply(status: number, body: object): HttpReply {
-  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
+  const text = JSON.stringify(body);
+  return { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }, body: text };
+}
+
+/** The core's answer as HTTP; the plain `{}` ack, by far the most common, is one shared object. */
+function httpReplyOf(reply: AckReply): HttpReply {
+  if (reply.status === 200) {
+    // No allocation for the common case; `for…in` finds any own key without building an array.
+    let empty = true;
+    for (const _ in reply.body) {
+      empty = false;
+      break;
+    }
+    if (empty) return EMPTY_ACK;
+  }
+  return jsonReply(reply.status, reply.body);
 }
 
 /**
  * Builds the endpoint. Throws here, at start-up, when the signing secret is missing.
  * @example
  * const endpoint = createDeliveryEndpoint({ signingSecret });
- * const reply = await endpoint({ headers: req.headers, rawBody }, app);
- * res.writeHead(reply.status, reply.headers).end(reply.body);
+ * endpoint({ headers: req.headers, rawBody }, app, (reply) => res.writeHead(reply.status, reply.headers).end(reply.body));
  */
 export function createDeliveryEndpoint(options: DeliveryEndpointOptions): DeliveryEndpoint {
   const common = { maxBodyBytes: options.maxBodyBytes };
@@ -54,21 +72,25 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
   const watsonSecret = options.webhookSecret;
   const watson: Verifier | undefined = watsonSecret === undefined ? undefined : createVerifier({ scheme: 'watson', webhookSecret: watsonSecret, ...common });
 
-  return async (request, host) => {
+  return (request, host, send) => {
     // The scheme follows from the headers: a Watson delivery carries X-OUTBOUND-TOKEN instead.
     const useWatson = watson !== undefined && headerValue(request.headers, OUTBOUND_TOKEN_HEADER) !== undefined;
     const result = (useWatson ? watson : pumble)(request);
-    if (!result.ok) return jsonReply(result.status, { code: result.code, message: result.message });
+    if (!result.ok) return send(jsonReply(result.status, { code: result.code, message: result.message }));
     if (useWatson && watsonSecret !== undefined && isVerificationChallenge(result.payload)) {
-      return answerVerificationChallenge(watsonSecret, result.payload.challenge);
+      const answer = answerVerificationChallenge(watsonSecret, result.payload.challenge);
+      return send({ status: answer.status, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) }, body: answer.body });
     }
-    const reply = await new Promise<AckReply>((resolve) => {
-      // handle() never rejects and always acks; the catch is a last line of defence.
-      host.handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount }, resolve).catch((error: unknown) => {
-        host.reportError(error);
-        resolve({ status: 500, body: {} });
-      });
+    let answered = false;
+    const ack: AckFn = (reply) => {
+      if (answered) return;
+      answered = true;
+      send(httpReplyOf(reply));
+    };
+    // handle() never rejects and always acks; the catch is a last line of defence.
+    host.handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount }, ack).catch((error: unknown) => {
+      host.reportError(error);
+      ack({ status: 500, body: {} });
     });
-    return jsonReply(reply.status, reply.body);
   };
 }

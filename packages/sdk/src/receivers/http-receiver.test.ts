@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ManifestInput } from '@switchboard/protocol';
 import { signOutbound } from '@switchboard/protocol';
@@ -77,6 +77,26 @@ describe('HTTP receiver over loopback', () => {
     expect(response.status).toBe(413);
   });
 
+  it('assembles a body streamed in chunks and answers with content-length, not chunked encoding', async () => {
+    const base = await serve(makeApp());
+    const { headers, body } = signedDelivery(command, { signingSecret });
+    const reply = await chunkedPost(`${base}/hook`, headers, [body.slice(0, 10), body.slice(10, 50), body.slice(50)]);
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toEqual({ message: 'call 1' });
+    expect(reply.headers['content-length']).toBe(String(Buffer.byteLength(reply.body)));
+    expect(reply.headers['transfer-encoding']).toBeUndefined();
+  });
+
+  it('cuts off a chunked body that grows past the limit with 413 and closes the connection', async () => {
+    const app = createApp({ manifest, signingSecret, maxBodyBytes: 64, onError: () => {} });
+    app.command('/count', (ctx) => ctx.ack());
+    const base = await serve(app);
+    const reply = await chunkedPost(`${base}/hook`, {}, ['x'.repeat(40), 'x'.repeat(40)], false);
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ code: 'payload_too_large' });
+    expect(reply.headers.connection).toBe('close');
+  });
+
   it('serves custom routes and 404s the rest', async () => {
     const base = await serve(makeApp());
     expect(await (await fetch(`${base}/health`)).text()).toBe('ok');
@@ -129,3 +149,41 @@ describe('adapters', () => {
     server.closeAllConnections();
   });
 });
+
+/**
+ * A POST without content-length whose body goes out in separate chunks (node uses chunked
+ * encoding). With `finish: false` the body is never ended: the server must answer on its own.
+ */
+function chunkedPost(
+  url: string,
+  headers: Record<string, string>,
+  chunks: string[],
+  finish = true,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(url, { method: 'POST', headers, agent: false }, (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') });
+        req.destroy();
+      });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    let next = 0;
+    const writeNext = () => {
+      if (answered) return;
+      if (next === chunks.length) {
+        if (finish) req.end();
+        return;
+      }
+      req.write(chunks[next++]);
+      setTimeout(writeNext, 5);
+    };
+    writeNext();
+  });
+}

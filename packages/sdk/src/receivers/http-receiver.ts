@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { NodeHeaders } from '../request-view.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../verify.js';
 import { readNodeBody, readWebBody } from './body-limit.js';
 import { createDeliveryEndpoint, type DeliveryEndpoint, type DeliveryEndpointOptions, type HttpReply, jsonReply } from './http-delivery.js';
@@ -24,8 +25,14 @@ export interface HttpAddress {
   url: string;
 }
 
-const notFound = (): HttpReply => jsonReply(404, { code: 'not_found', message: 'No such route.' });
+const NOT_FOUND = jsonReply(404, { code: 'not_found', message: 'No such route.' });
+const INTERNAL_ERROR = jsonReply(500, { code: 'internal_error', message: 'The request could not be handled.' });
 const tooLarge = (max: number): HttpReply => jsonReply(413, { code: 'payload_too_large', message: `The request body exceeds ${max} bytes.` });
+
+function writeNode(res: ServerResponse, reply: HttpReply): void {
+  // One writeHead with a complete header object and one end: node sends headers and body in one write.
+  if (!res.headersSent) res.writeHead(reply.status, reply.headers).end(reply.body);
+}
 
 /**
  * Receives deliveries over HTTP. One Web-standard core (`fetch`), a node:http adapter
@@ -67,24 +74,48 @@ export class HttpReceiver implements Receiver {
     const route = this.router.match(request.method, path);
     if (route) return this.runRoute(route, request);
     let reply: HttpReply;
-    if (request.method !== 'POST') reply = notFound();
+    if (request.method !== 'POST') reply = NOT_FOUND;
     else {
       const rawBody = await readWebBody(request, this.maxBodyBytes);
-      reply = rawBody ? await this.endpoint({ headers: request.headers, rawBody }, this.requireHost()) : tooLarge(this.maxBodyBytes);
+      const host = this.requireHost();
+      reply = rawBody
+        ? await new Promise<HttpReply>((resolve) => this.endpoint({ headers: request.headers, rawBody }, host, resolve))
+        : tooLarge(this.maxBodyBytes);
     }
     return new Response(reply.body, { status: reply.status, headers: reply.headers });
   };
 
   /**
    * A node:http listener, for mounting under express, fastify (`server.server.on('request')`) or a plain server.
+   * Deliveries take a direct path (node's headers and bytes straight to the shared endpoint, the
+   * reply written with one `writeHead` + `end`); only custom routes go through Web `Request`/`Response`.
    * @example createServer(receiver.requestListener).listen(3000);
    */
   readonly requestListener: RequestListener = (req, res) => {
-    this.serveNode(req, res).catch((error: unknown) => {
-      this.host?.reportError(error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'internal_error', message: 'The request could not be handled.' }));
-    });
+    try {
+      const method = req.method ?? 'GET';
+      const route = this.router.size === 0 ? undefined : this.router.match(method, pathOf(req.url ?? '/'));
+      if (route) {
+        this.serveRoute(route, req, res).catch((error: unknown) => this.failNode(res, error));
+        return;
+      }
+      if (method !== 'POST') return writeNode(res, NOT_FOUND);
+      const host = this.requireHost();
+      readNodeBody(req, this.maxBodyBytes, (rawBody) => {
+        if (!rawBody) {
+          // The rest of the body is unread: close the connection rather than parse it as a request.
+          const reply = tooLarge(this.maxBodyBytes);
+          return writeNode(res, { ...reply, headers: { ...reply.headers, connection: 'close' } });
+        }
+        try {
+          this.endpoint({ headers: new NodeHeaders(req.headers), rawBody }, host, (reply) => writeNode(res, reply));
+        } catch (error) {
+          this.failNode(res, error);
+        }
+      });
+    } catch (error) {
+      this.failNode(res, error);
+    }
   };
 
   /**
@@ -142,33 +173,24 @@ export class HttpReceiver implements Receiver {
     }
   }
 
-  private async serveNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const route = this.router.match(method, query === -1 ? url : url.slice(0, query));
-    if (route) {
-      let request: Request;
-      try {
-        request = toWebRequest(req);
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'bad_request', message: 'Malformed request line.' }));
-        return;
-      }
-      await sendWebResponse(res, await this.runRoute(route, request));
-      return;
+  private async serveRoute(route: WebHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let request: Request;
+    try {
+      request = toWebRequest(req);
+    } catch {
+      return writeNode(res, jsonReply(400, { code: 'bad_request', message: 'Malformed request line.' }));
     }
-    let reply: HttpReply;
-    if (method !== 'POST') reply = notFound();
-    else {
-      const rawBody = await readNodeBody(req, this.maxBodyBytes);
-      if (!rawBody) {
-        // The rest of the body is unread: close the connection rather than parse it as a request.
-        res.writeHead(413, { ...tooLarge(this.maxBodyBytes).headers, connection: 'close' }).end(tooLarge(this.maxBodyBytes).body);
-        return;
-      }
-      reply = await this.endpoint({ headers: req.headers, rawBody }, this.requireHost());
-    }
-    res.writeHead(reply.status, reply.headers).end(reply.body);
+    await sendWebResponse(res, await this.runRoute(route, request));
   }
+
+  private failNode(res: ServerResponse, error: unknown): void {
+    this.host?.reportError(error);
+    if (res.headersSent) res.end();
+    else writeNode(res, INTERNAL_ERROR);
+  }
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

@@ -40,6 +40,11 @@ export class Router {
     return this.route('POST', path, handler);
   }
 
+  /** How many routes are registered; 0 lets a receiver skip matching entirely. */
+  get size(): number {
+    return this.routes.size;
+  }
+
   /**
    * The handler for a request line, if any. HEAD falls back to GET like every HTTP server.
    * @example router.match('GET', new URL(request.url).pathname)
