@@ -27,6 +27,10 @@ export interface PlatformConfig {
   seedDemo: boolean;
   /** Per-attempt deadline of event deliveries in ms (PROTOCOL.md: 10 s). */
   eventTimeoutMs: number;
+  /** How long an app has to answer a trigger in ms (PROTOCOL.md 6.3: 3 s). */
+  triggerTimeoutMs: number;
+  /** How long a clicked element shows as loading unless the app completes it or the element sets `loadingTimeout`. */
+  interactionLoadingTimeoutMs: number;
   /** Requests per second one app token may make before 429 + Retry-After. */
   appRateLimitPerSecond: number;
   /** Lifetime of app-identity JWTs (client credentials) in seconds. */
@@ -68,6 +72,8 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     seedDemo: false,
     appTokenTtlSeconds: 3600,
     eventTimeoutMs: 10_000,
+    triggerTimeoutMs: 3_000,
+    interactionLoadingTimeoutMs: 10_000,
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,

@@ -24,7 +24,7 @@ import { oauth2Routes } from './oauth/oauth2-routes.js';
 import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
 import { socketRoutes } from './socket/index.js';
-import { installCommandInterceptor } from './triggers/command-interceptor.js';
+import { installCommandInterceptor, interactionsRoutes } from './triggers/index.js';
 import { loginRoutes } from './web/login-routes.js';
 import { webhooksRoutes } from './webhooks/index.js';
 
@@ -82,6 +82,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(appSelfRoutes, { lifecycle: services.lifecycle, auth });
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
   await app.register(webhooksRoutes, { webhooks: services.webhooks, auth });
+  await app.register(interactionsRoutes, { triggers: services.triggers, auth });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(schemaRoutes);
   await app.register(socketRoutes, { hub: services.socketHub, apps: services.apps, publicUrl: config.publicUrl });

@@ -31,7 +31,8 @@ import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import { createSocketMode, type SocketHub } from './socket/index.js';
 import type { Store } from './store/db.js';
-import { SlashCommands } from './triggers/slash-commands.js';
+import { createTriggers, type Triggers } from './triggers/index.js';
+import type { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
 import { createWebhooks, type WebhooksService } from './webhooks/index.js';
 import { verifyEndpoint } from './webhooks/verification.js';
@@ -60,6 +61,7 @@ export interface PlatformServices {
   dispatcher: DeliveryDispatcher;
   subscriptions: Subscriptions;
   commands: SlashCommands;
+  triggers: Triggers;
   triggerSender: TriggerSender;
   webhooks: WebhooksService;
   serverKey: Buffer;
@@ -123,12 +125,24 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   exchange.onRevoked(() => webhooks.fanOut.invalidate());
   apps.onAppChanged(() => subscriptions.invalidate());
   const triggerSender = new TriggerSender(clock, outbound);
-  const commands = new SlashCommands(store.db, channels, bus, box, triggerSender, clock, socketMode.hub);
+  const triggers = createTriggers({
+    db: store.db,
+    bus,
+    channels,
+    messages,
+    box,
+    sender: triggerSender,
+    clock,
+    socketHub: socketMode.hub,
+    deadlineMs: config.triggerTimeoutMs,
+    loadingTimeoutMs: config.interactionLoadingTimeoutMs,
+  });
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
     dispatcher,
     subscriptions,
-    commands,
+    commands: triggers.commands,
+    triggers,
     triggerSender,
     webhooks: webhooks.service,
     personTokens: watsonTokens,

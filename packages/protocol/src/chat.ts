@@ -97,5 +97,10 @@ export const RealtimeEventType = z.enum([
   'channel.archived',
   'channel.member_joined',
   'channel.member_left',
+  // Views and interactions of apps, to the one person concerned (ours).
+  'view.opened',
+  'view.updated',
+  'view.closed',
+  'interaction.completed',
 ]);
 export type RealtimeEventType = z.infer<typeof RealtimeEventType>;

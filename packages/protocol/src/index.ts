@@ -1,6 +1,7 @@
 export * from './chat.js';
 export * from './errors.js';
 export * from './event-types.js';
+export * from './interactions.js';
 export * from './manifest.js';
 export * from './payloads.js';
 export * from './pkce.js';

@@ -35,3 +35,10 @@ export const MenuReply = z.object({
   value: z.string().optional(),
 });
 export type MenuReply = z.infer<typeof MenuReply>;
+
+/**
+ * (Ours) The answer to a VIEW_ACTION SUBMIT that refuses the input: a message per block id,
+ * shown next to the field; the view stays open. A Pumble app never sends it.
+ */
+export const ViewErrorsReply = z.object({ errors: z.record(z.string(), z.string().max(2_000)) });
+export type ViewErrorsReply = z.infer<typeof ViewErrorsReply>;

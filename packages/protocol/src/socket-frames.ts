@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppPayload } from './payloads.js';
-import { MenuReply, ModalReply } from './replies.js';
+import { MenuReply, ModalReply, ViewErrorsReply } from './replies.js';
 
 /**
  * Socket mode frames (PROTOCOL.md 7). Field names are snake_case here, unlike the rest
@@ -26,7 +26,7 @@ export const SocketAppReply = z.object({
   correlation_id: z.string().min(1),
   status: z.number().int().min(100).max(599),
   message: z.string().max(40_000).optional(),
-  body: z.union([ModalReply, MenuReply]).optional(),
+  body: z.union([ModalReply, MenuReply, ViewErrorsReply]).optional(),
 });
 export type SocketAppReply = z.infer<typeof SocketAppReply>;
 

@@ -29,4 +29,5 @@ export const routeScopes: Readonly<Record<string, string | null>> = {
   'GET /oauth2/me': null,
   'DELETE /v1/app/authorization': null,
   'DELETE /v1/app/installation': null,
+  'POST /v1/interactions/complete': null,
 };

@@ -119,6 +119,8 @@ export interface Database {
   event_outbox: EventOutboxTable;
   webhooks: WebhooksTable;
   webhook_sequences: WebhookSequencesTable;
+  trigger_views: TriggerViewsTable;
+  trigger_interactions: TriggerInteractionsTable;
 }
 
 export interface AppsTable {
@@ -252,4 +254,35 @@ export interface WebhookSequencesTable {
   app_id: string;
   channel_key: string;
   last_index: number;
+}
+
+/** An open (or closed) view of a person; see migration 006. */
+export interface TriggerViewsTable {
+  id: string;
+  app_id: string;
+  workspace_id: string;
+  user_id: string;
+  channel_id: string | null;
+  root_id: string;
+  parent_id: string | null;
+  callback_id: string | null;
+  view: string;
+  state: string;
+  errors: string | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+/** A block interaction whose element shows as loading until the app completes it or it expires. */
+export interface TriggerInteractionsTable {
+  trigger_id: string;
+  app_id: string;
+  workspace_id: string;
+  user_id: string;
+  channel_id: string | null;
+  source_type: string;
+  source_id: string;
+  expires_at: number;
+  completed_at: number | null;
 }

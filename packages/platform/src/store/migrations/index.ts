@@ -4,6 +4,7 @@ import * as peopleAuth from './002_people_auth.js';
 import * as apps from './003_apps.js';
 import * as delivery from './004_delivery.js';
 import * as webhooks from './005_webhooks.js';
+import * as triggers from './006_triggers.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_apps': apps,
   '004_delivery': delivery,
   '005_webhooks': webhooks,
+  '006_triggers': triggers,
 };
 
 export const migrationProvider: MigrationProvider = {
