@@ -105,6 +105,20 @@ for (const dialect of await dialects()) {
       expect((await receiver.waitFor((r) => r.body.triggerId === inThread.body.triggerId)).body.threadRootId).toBe(posted.body.id);
     });
 
+    it('documents every interaction route in /openapi.json from its zod schemas', async () => {
+      const spec = (await (await fetch(`${t.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+      for (const path of [
+        '/v1/shortcuts/invoke',
+        '/v1/interactions/blocks',
+        '/v1/interactions/menus',
+        '/v1/views/{viewId}/submit',
+        '/v1/interactions/complete',
+      ]) {
+        expect(spec.paths[path]?.post?.requestBody, path).toBeDefined();
+      }
+      expect(spec.paths['/v1/shortcuts']?.get).toBeDefined();
+    });
+
     it('refuses bad input with 4xx codes and app tokens with 403', async () => {
       const posted = await call<{ id: string }>(t.url, bob.token, 'POST', `/v1/channels/${it_.general}/messages`, { text: 'x' });
       const cases: [unknown, number, string][] = [
