@@ -17,8 +17,9 @@ export function createSocketBot(options: Omit<AppOptions, 'manifest' | 'receiver
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { APP_ID = '', SIGNING_SECRET = '', APP_KEY = '', API_BASE_URL = 'http://127.0.0.1:8080' } = process.env;
+  // No SIGNING_SECRET: socket frames are authenticated by the connection ticket, not by HMAC.
+  const { APP_ID = '', APP_KEY = '', API_BASE_URL = 'http://127.0.0.1:8080' } = process.env;
   const receiver = new SocketReceiver({ appId: APP_ID, appKey: APP_KEY, baseUrl: API_BASE_URL });
   const tokenStore = new JsonFileTokenStore('./tokens.json');
-  await createSocketBot({ signingSecret: SIGNING_SECRET, appKey: APP_KEY, apiBaseUrl: API_BASE_URL, tokenStore }, receiver).start();
+  await createSocketBot({ appKey: APP_KEY, apiBaseUrl: API_BASE_URL, tokenStore }, receiver).start();
 }

@@ -14,8 +14,12 @@ export interface AppOptions extends DeclarativeListeners {
   manifest?: ManifestInput;
   /** Or a path to it as JSON. */
   manifestPath?: string;
-  /** Required: deliveries are verified with it (several while rolling a new one out). */
-  signingSecret: string | readonly string[];
+  /**
+   * Verifies every HTTP delivery (several while rolling a new one out). Required when the app
+   * receives over HTTP (`app.start()` without a `receiver`); a socket-mode app passes a
+   * `receiver` and may leave it out: socket frames are authenticated by the connection URL.
+   */
+  signingSecret?: string | readonly string[];
   /** Also accept Watson-style webhooks signed with this secret and answer their challenge. */
   webhookSecret?: string;
   /** Where OAuth tokens live; gives listeners `ctx.client`. Needs `apiBaseUrl` and `appKey`. */
@@ -80,9 +84,15 @@ export function checkOptions(options: AppOptions): void {
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) problems.push(`Unknown createApp option "${key}".`);
   }
-  const secrets = typeof options.signingSecret === 'string' ? [options.signingSecret] : (options.signingSecret ?? []);
-  if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret.length === 0)) {
-    problems.push('signingSecret is missing: copy it from the app registration (it verifies every delivery).');
+  // Without a receiver, app.start() serves HTTP, whose every delivery needs the secret; a secret
+  // that is given must be usable either way (an empty one is an unset environment variable).
+  if (options.receiver === undefined || options.signingSecret !== undefined) {
+    const secrets = typeof options.signingSecret === 'string' ? [options.signingSecret] : (options.signingSecret ?? []);
+    if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret.length === 0)) {
+      problems.push(
+        'signingSecret is missing: copy it from the app registration (it verifies every HTTP delivery; only an app with a socket-mode receiver may leave it out).',
+      );
+    }
   }
   if (options.tokenStore && (!options.apiBaseUrl || !options.appKey)) {
     problems.push('A tokenStore needs apiBaseUrl and appKey, or ctx.client could not call the API.');

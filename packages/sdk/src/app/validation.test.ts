@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManifestInput } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
+import type { Receiver, ReceiverHost } from '../receivers/receiver.js';
 import { signedDelivery } from '../receivers/signed-delivery.js';
 import { createApp } from './app.js';
 import type { AppOptions } from './app-options.js';
@@ -24,6 +25,19 @@ const manifest: ManifestInput = {
   redirectUrls: [],
 };
 
+const command = { messageType: 'SLASH_COMMAND', slashCommand: '/echo', text: 'hi', userId: 'U1', channelId: 'C1', workspaceId: 'W1', triggerId: 'T1' };
+
+/** A transport that only records the host it was started for, so a test can hand it deliveries. */
+class StubReceiver implements Receiver {
+  host: ReceiverHost | undefined;
+  async start(host: ReceiverHost): Promise<void> {
+    this.host = host;
+  }
+  async stop(): Promise<void> {
+    this.host = undefined;
+  }
+}
+
 const configError = (run: () => unknown) => {
   try {
     run();
@@ -35,9 +49,32 @@ const configError = (run: () => unknown) => {
 };
 
 describe('start-up validation', () => {
-  it('refuses a missing or empty signing secret', () => {
+  it('refuses a missing or empty signing secret for an app served over HTTP', () => {
     expect(configError(() => createApp({ manifest } as AppOptions))).toMatch(/signingSecret is missing/);
     expect(configError(() => createApp({ manifest, signingSecret: '' }))).toMatch(/signingSecret is missing/);
+    expect(configError(() => createApp({ manifest, signingSecret: ['s', ''] }))).toMatch(/signingSecret is missing/);
+  });
+
+  it('lets an app with its own receiver (socket mode) leave the signing secret out, but not give an empty one', async () => {
+    const receiver = new StubReceiver();
+    const errors: unknown[] = [];
+    const app = createApp({ manifest: { ...manifest, socketMode: true }, receiver, onError: (error) => errors.push(error) });
+    app.command('/echo', (ctx) => ctx.ack('over the socket'));
+    app.router.get('/health', () => new Response('ok'));
+    await app.start();
+    expect(receiver.host).toBeDefined();
+    const acks: unknown[] = [];
+    await receiver.host?.handle({ payload: command }, (reply) => acks.push(reply));
+    expect(acks).toEqual([{ status: 200, body: { message: 'over the socket' } }]);
+    // The HTTP adapters still serve custom routes, but refuse deliveries they cannot verify.
+    expect(await (await app.fetch(new Request('http://app/health'))).text()).toBe('ok');
+    const { headers, body } = signedDelivery(command, { signingSecret: 'anything' });
+    const refused = await app.fetch(new Request('http://app/hook', { method: 'POST', headers, body }));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 'invalid_signature' });
+    expect(String(errors[0])).toMatch(/no signingSecret/);
+    await app.stop();
+    expect(configError(() => createApp({ manifest, receiver, signingSecret: '' }))).toMatch(/signingSecret is missing/);
   });
 
   it('refuses a missing or invalid manifest, reporting the path', () => {

@@ -4,6 +4,7 @@ import type { ManifestInput } from '@switchboard/protocol';
 import { signOutbound } from '@switchboard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../app/app.js';
+import { HttpReceiver } from './http-receiver.js';
 import { signedDelivery } from './signed-delivery.js';
 
 const signingSecret = 'receiver-secret';
@@ -113,6 +114,12 @@ describe('HTTP receiver over loopback', () => {
     expect(response.status).toBe(200);
     expect(JSON.parse(text)).toEqual({ response: 'abc123' });
     expect(response.headers.get('x-outbound-token')).toBe(signOutbound(webhookSecret, text));
+  });
+
+  it('refuses to start without a signing secret', async () => {
+    const receiver = new HttpReceiver({});
+    await expect(receiver.start({ handle: async () => {}, reportError: () => {} }, { port: 0 })).rejects.toThrow(/signingSecret is missing/);
+    expect(receiver.address()).toBeUndefined();
   });
 
   it('stop() frees the port and leaves nothing running', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NodeHeaders } from '../request-view.js';
+import { NodeHeaders, type RequestView } from '../request-view.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../verify.js';
 import { readNodeBody, readWebBody } from './body-limit.js';
 import { createDeliveryEndpoint, type DeliveryEndpoint, type DeliveryEndpointOptions, type HttpReply, jsonReply } from './http-delivery.js';
@@ -8,7 +8,13 @@ import { sendWebResponse, toWebRequest } from './node-adapter.js';
 import type { Receiver, ReceiverHost } from './receiver.js';
 import { Router, type WebHandler } from './router.js';
 
-export interface HttpReceiverOptions extends DeliveryEndpointOptions {
+export interface HttpReceiverOptions extends Omit<DeliveryEndpointOptions, 'signingSecret'> {
+  /**
+   * Verifies every delivery. Without it the receiver refuses to `start()`, and `fetch` /
+   * `requestListener` still serve custom routes but refuse deliveries (a socket-mode app's OAuth
+   * redirect, say).
+   */
+  signingSecret?: DeliveryEndpointOptions['signingSecret'];
   /** Custom routes; every POST no route claims is treated as a platform delivery. */
   router?: Router;
 }
@@ -27,6 +33,10 @@ export interface HttpAddress {
 
 const NOT_FOUND = jsonReply(404, { code: 'not_found', message: 'No such route.' });
 const INTERNAL_ERROR = jsonReply(500, { code: 'internal_error', message: 'The request could not be handled.' });
+const NO_DELIVERIES = jsonReply(401, {
+  code: 'invalid_signature',
+  message: 'This app takes no HTTP deliveries: it has no signing secret to verify them with.',
+});
 const tooLarge = (max: number): HttpReply => jsonReply(413, { code: 'payload_too_large', message: `The request body exceeds ${max} bytes.` });
 
 function writeNode(res: ServerResponse, reply: HttpReply): void {
@@ -45,14 +55,16 @@ function writeNode(res: ServerResponse, reply: HttpReply): void {
  */
 export class HttpReceiver implements Receiver {
   readonly router: Router;
-  private readonly endpoint: DeliveryEndpoint;
+  /** Undefined without a signing secret: an app whose deliveries come over a socket. */
+  private readonly endpoint: DeliveryEndpoint | undefined;
   private readonly maxBodyBytes: number;
   private host: ReceiverHost | undefined;
   private server: Server | undefined;
 
   constructor(options: HttpReceiverOptions) {
-    // Throws now when the signing secret is missing, not at the first request.
-    this.endpoint = createDeliveryEndpoint(options);
+    // Throws now when a given signing secret is unusable, not at the first request.
+    const { signingSecret } = options;
+    this.endpoint = signingSecret === undefined ? undefined : createDeliveryEndpoint({ ...options, signingSecret });
     this.router = options.router ?? new Router();
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
@@ -79,7 +91,7 @@ export class HttpReceiver implements Receiver {
       const rawBody = await readWebBody(request, this.maxBodyBytes);
       const host = this.requireHost();
       reply = rawBody
-        ? await new Promise<HttpReply>((resolve) => this.endpoint({ headers: request.headers, rawBody }, host, resolve))
+        ? await new Promise<HttpReply>((resolve) => this.deliver({ headers: request.headers, rawBody }, host, resolve))
         : tooLarge(this.maxBodyBytes);
     }
     return new Response(reply.body, { status: reply.status, headers: reply.headers });
@@ -108,7 +120,7 @@ export class HttpReceiver implements Receiver {
           return writeNode(res, { ...reply, headers: { ...reply.headers, connection: 'close' } });
         }
         try {
-          this.endpoint({ headers: new NodeHeaders(req.headers), rawBody }, host, (reply) => writeNode(res, reply));
+          this.deliver({ headers: new NodeHeaders(req.headers), rawBody }, host, (reply) => writeNode(res, reply));
         } catch (error) {
           this.failNode(res, error);
         }
@@ -124,6 +136,7 @@ export class HttpReceiver implements Receiver {
    */
   async start(host: ReceiverHost, listen: ListenOptions = {}): Promise<void> {
     if (this.server) throw new Error('The HTTP receiver is already started.');
+    if (!this.endpoint) throw new TypeError('signingSecret is missing: an HTTP receiver cannot verify deliveries without it.');
     this.bind(host);
     const server = createServer(this.requestListener);
     this.server = server;
@@ -171,6 +184,16 @@ export class HttpReceiver implements Receiver {
       this.host?.reportError(error);
       return Response.json({ code: 'internal_error', message: 'The request could not be handled.' }, { status: 500 });
     }
+  }
+
+  /** The shared endpoint, or a refusal when there is no secret to verify deliveries with. */
+  private deliver(request: RequestView, host: ReceiverHost, send: (reply: HttpReply) => void): void {
+    if (this.endpoint) {
+      this.endpoint(request, host, send);
+      return;
+    }
+    host.reportError(new Error('An HTTP delivery arrived, but this app has no signingSecret to verify it (it receives over its socket).'));
+    send(NO_DELIVERIES);
   }
 
   private async serveRoute(route: WebHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -51,7 +51,8 @@ describe('SDK socket receiver against the real platform', () => {
       ...options,
     });
     const errors: unknown[] = [];
-    const app = createApp({ manifest, signingSecret: registered.signingSecret, receiver, onError: (e) => void errors.push(e) });
+    // No signingSecret: socket frames are authenticated by the connection URL, not by HMAC.
+    const app = createApp({ manifest, receiver, onError: (e) => void errors.push(e) });
     const seen: string[] = [];
     app.command('/sockbot', (ctx) => ctx.ack(`socket says ${ctx.payload.text}`));
     app.event('NEW_MESSAGE', (ctx) => {

@@ -33,7 +33,8 @@ export type SocketReceiverState = 'idle' | 'connecting' | 'open' | 'waiting' | '
  * `{correlation_id, status, message?, body?}`. Pings every 25 s with a pong deadline and
  * reconnects with exponential backoff and jitter, also when the URL fetch itself fails.
  * @example
- * const app = createApp({ manifest, signingSecret, receiver: new SocketReceiver({ appId, appKey, baseUrl }) });
+ * // No signingSecret needed: frames are authenticated by the one-time URL, not by HMAC.
+ * const app = createApp({ manifest, receiver: new SocketReceiver({ appId, appKey, baseUrl }) });
  * await app.start();
  */
 export class SocketReceiver implements Receiver {
