@@ -65,6 +65,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       services.socketHub.closeAll();
       await app.close();
       await services.dispatcher.stop();
+      await services.attemptLog.close();
       await services.triggerSender.close();
       await store.close();
     },

@@ -9,6 +9,7 @@ import { appSelfRoutes } from './api/app-self-routes.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { authRoutes } from './auth/routes.js';
+import { deliveriesRoutes } from './delivery-ops/index.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
 import { messagesRoutes } from './chat/messages/messages-routes.js';
 import { realtimeRoutes } from './chat/realtime/realtime-routes.js';
@@ -25,6 +26,7 @@ import { deriveKey } from './security/server-key.js';
 import type { PlatformServices } from './services.js';
 import { socketRoutes } from './socket/index.js';
 import { installCommandInterceptor, interactionsRoutes } from './triggers/index.js';
+import { metricsRoutes } from './metrics/index.js';
 import { loginRoutes } from './web/login-routes.js';
 import { webhooksRoutes } from './webhooks/index.js';
 
@@ -83,6 +85,8 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
   await app.register(webhooksRoutes, { webhooks: services.webhooks, auth });
   await app.register(interactionsRoutes, { triggers: services.triggers, auth });
+  await app.register(deliveriesRoutes, { deliveries: services.deliveries, auth });
+  await app.register(metricsRoutes, { metrics: services.metrics, token: config.metricsToken });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(schemaRoutes);
   await app.register(socketRoutes, { hub: services.socketHub, apps: services.apps, publicUrl: config.publicUrl });

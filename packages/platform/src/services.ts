@@ -16,12 +16,14 @@ import { UsersService } from './chat/users/users-service.js';
 import { UsersStore } from './chat/users/users-store.js';
 import type { Clock } from './clock.js';
 import type { PlatformConfig } from './config.js';
-import { DeliveryDispatcher, HttpTransport, OutboxStore } from './delivery/index.js';
+import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, OutboxStore, type TransportName } from './delivery/index.js';
+import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryObserver } from './delivery-ops/index.js';
 import { EventSink } from './events/event-sink.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { ExchangeService } from './oauth/exchange-service.js';
 import { GrantService } from './oauth/grant-service.js';
 import { IdentityKeys } from './oauth/identity-keys.js';
+import { DeliveryMetrics } from './metrics/index.js';
 import { IdentityService } from './oauth/identity-service.js';
 import { InstallationsStore } from './oauth/installations-store.js';
 import { LifecycleService } from './oauth/lifecycle-service.js';
@@ -59,6 +61,9 @@ export interface PlatformServices {
   identity: IdentityService;
   personTokens: PersonTokenService;
   dispatcher: DeliveryDispatcher;
+  deliveries: DeliveriesService;
+  metrics: DeliveryMetrics;
+  attemptLog: AttemptLog;
   subscriptions: Subscriptions;
   commands: SlashCommands;
   triggers: Triggers;
@@ -111,12 +116,31 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     (url, secret) => verifyEndpoint(url, secret, { outbound }),
   );
   const socketMode = createSocketMode(store.db, clock);
-  const dispatcher = new DeliveryDispatcher({
-    store: new OutboxStore(store.db, store.dialect),
-    targets: new RegistryDeliveryTargets(apps, box, clock, webhooks.targets),
-    transports: { http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound }), socket: socketMode.transport },
+  const outbox = new OutboxStore(store.db, store.dialect);
+  const targets = new RegistryDeliveryTargets(apps, box, clock, webhooks.targets);
+  const transports: Partial<Record<TransportName, DeliveryTransport>> = {
+    http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound }),
+    socket: socketMode.transport,
+  };
+  const metrics = new DeliveryMetrics({ depth: () => outbox.depth(clock.now()), gatedEndpoints: (): number => dispatcher.gatedEndpoints() });
+  const attemptLog = new AttemptLog(store.db, clock, { onError: (err) => log.error({ err }, 'delivery attempt log error') });
+  // Metrics and the attempt log watch deliveries through wrapped transports and the result hook.
+  const observer = new DeliveryObserver(clock, attemptLog, metrics);
+  const dispatcher: DeliveryDispatcher = new DeliveryDispatcher({
+    store: outbox,
+    targets,
+    transports: Object.fromEntries(
+      Object.entries(transports).map(([name, transport]) => [name, observer.wrap(name as TransportName, transport)]),
+    ) as typeof transports,
     clock,
+    onResult: observer.onResult,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),
+  });
+  const deliveries = new DeliveriesService(new DeliveriesStore(store.db), apps, attemptLog, clock, async (query) => {
+    const target = await targets.resolve(query);
+    const transport = target ? transports[target.transport] : undefined;
+    if (target && transport) dispatcher.reopen(transport.endpointKey(target));
+    else dispatcher.wake();
   });
   socketMode.attach(dispatcher);
   bus.addSink(new EventSink(subscriptions, clock, () => dispatcher.wake(), webhooks.fanOut));
@@ -140,6 +164,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
     dispatcher,
+    deliveries,
+    metrics,
+    attemptLog,
     subscriptions,
     commands: triggers.commands,
     triggers,

@@ -286,3 +286,28 @@ export interface TriggerInteractionsTable {
   expires_at: number;
   completed_at: number | null;
 }
+
+/** Delivery attempts kept for the operations API (migration 007); merges into Database above. */
+export interface Database {
+  event_delivery_attempts: EventDeliveryAttemptsTable;
+}
+
+/**
+ * One attempt at an event_outbox row. Only failed attempts and the success that ends a run of
+ * failures are kept (a first-try success is fully described by its outbox row), for 7 days.
+ */
+export interface EventDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  app_id: string;
+  attempted_at: number;
+  /** Null when no transport was reached (the target could not be resolved). */
+  transport: string | null;
+  url: string | null;
+  outcome: 'delivered' | 'retry' | 'failed';
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  /** When the next attempt is due (outcome `retry`). */
+  next_attempt_at: number | null;
+}

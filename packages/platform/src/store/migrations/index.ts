@@ -5,6 +5,7 @@ import * as apps from './003_apps.js';
 import * as delivery from './004_delivery.js';
 import * as webhooks from './005_webhooks.js';
 import * as triggers from './006_triggers.js';
+import * as deliveryAttempts from './007_delivery_attempts.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004_delivery': delivery,
   '005_webhooks': webhooks,
   '006_triggers': triggers,
+  '007_delivery_attempts': deliveryAttempts,
 };
 
 export const migrationProvider: MigrationProvider = {
