@@ -20,10 +20,10 @@ import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, OutboxStore,
 import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryObserver } from './delivery-ops/index.js';
 import { EventSink } from './events/event-sink.js';
 import { Subscriptions } from './events/subscriptions.js';
+import { DeliveryMetrics } from './metrics/index.js';
 import { ExchangeService } from './oauth/exchange-service.js';
 import { GrantService } from './oauth/grant-service.js';
 import { IdentityKeys } from './oauth/identity-keys.js';
-import { DeliveryMetrics } from './metrics/index.js';
 import { IdentityService } from './oauth/identity-service.js';
 import { InstallationsStore } from './oauth/installations-store.js';
 import { LifecycleService } from './oauth/lifecycle-service.js';

@@ -21,8 +21,21 @@ const record = (deliveryId: string, at: number): AttemptRecord => ({
 describe('AttemptLog (real SQLite)', () => {
   let dir: string;
   let store: Store;
-  const clock = { t: 1_763_900_000_000, now() { return this.t; } };
-  const count = async () => Number((await store.db.selectFrom('event_delivery_attempts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const clock = {
+    t: 1_763_900_000_000,
+    now() {
+      return this.t;
+    },
+  };
+  const count = async () =>
+    Number(
+      (
+        await store.db
+          .selectFrom('event_delivery_attempts')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchboard-attempts-'));

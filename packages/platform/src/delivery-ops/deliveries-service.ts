@@ -53,9 +53,7 @@ export class DeliveriesService {
   async retryPending(owner: PersonActor, appId: string): Promise<{ rescheduled: number }> {
     await this.ownedApp(owner, appId);
     const { rescheduled, targets } = await this.store.retryPending(appId, this.clock.now());
-    await Promise.all(
-      targets.map((t) => this.reopen({ appId, workspaceId: t.workspace_id, eventType: t.event_type, target: t.target })),
-    );
+    await Promise.all(targets.map((t) => this.reopen({ appId, workspaceId: t.workspace_id, eventType: t.event_type, target: t.target })));
     return { rescheduled };
   }
 

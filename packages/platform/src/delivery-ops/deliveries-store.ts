@@ -108,7 +108,10 @@ export class DeliveriesStore {
   }
 
   /** Makes every pending delivery of the app due now with a fresh 72 h schedule; returns how many and their targets. */
-  async retryPending(appId: string, now: number): Promise<{ rescheduled: number; targets: { target: string | null; workspace_id: string; event_type: string }[] }> {
+  async retryPending(
+    appId: string,
+    now: number,
+  ): Promise<{ rescheduled: number; targets: { target: string | null; workspace_id: string; event_type: string }[] }> {
     const result = await this.db
       .updateTable('event_outbox')
       .set({ next_attempt_at: now, first_failed_at: null })
@@ -123,6 +126,9 @@ export class DeliveriesStore {
       .groupBy('target')
       .limit(100)
       .execute();
-    return { rescheduled: Number(result.numUpdatedRows), targets: targets.map((t) => ({ ...t, workspace_id: String(t.workspace_id), event_type: String(t.event_type) })) };
+    return {
+      rescheduled: Number(result.numUpdatedRows),
+      targets: targets.map((t) => ({ ...t, workspace_id: String(t.workspace_id), event_type: String(t.event_type) })),
+    };
   }
 }

@@ -50,7 +50,10 @@ export const metricsRoutes: FastifyPluginAsyncZod<MetricsRoutesOptions> = async 
       authorize(request, expected);
       const text = await metrics.text();
       // The route serialiser writes JSON; this body is already text.
-      return reply.header('content-type', metrics.contentType).serializer((payload) => payload as string).send(text);
+      return reply
+        .header('content-type', metrics.contentType)
+        .serializer((payload) => payload as string)
+        .send(text);
     },
   );
 };

@@ -87,7 +87,14 @@ for (const dialect of await dialects()) {
         const page = await call<Page>(t.url, alice.token, 'GET', path('?status=pending'));
         return page.body.deliveries.find((d) => d.lastStatus === 500 && !d.inFlight);
       });
-      expect(failing).toMatchObject({ eventType: 'NEW_MESSAGE', status: 'pending', attemptCount: 1, lastError: 'http_500', webhookId: null, deliveredAt: null });
+      expect(failing).toMatchObject({
+        eventType: 'NEW_MESSAGE',
+        status: 'pending',
+        attemptCount: 1,
+        lastError: 'http_500',
+        webhookId: null,
+        deliveredAt: null,
+      });
       // Seed 003: the next attempt is 30 s after the first failure.
       expect(failing.nextAttemptAt).toBe((failing.firstFailedAt ?? 0) + 30_000);
 

@@ -69,8 +69,7 @@ for (const dialect of await dialects()) {
       expect(before.text).toContain('# TYPE switchboard_deliveries_total counter');
       expect(before.text).toContain('process_cpu_user_seconds_total');
       const delivered = (text: string) => sample(text, 'switchboard_deliveries_total', { outcome: 'delivered', transport: 'http' });
-      const okAttempts = (text: string) =>
-        sample(text, 'switchboard_delivery_attempt_duration_seconds_count', { transport: 'http', result: 'ok' });
+      const okAttempts = (text: string) => sample(text, 'switchboard_delivery_attempt_duration_seconds_count', { transport: 'http', result: 'ok' });
 
       receiver.answer = () => ({ status: 200, body: {} });
       for (const text of ['one', 'two', 'three']) await call(t.url, alice.token, 'POST', `/v1/channels/${general}/messages`, { text });
@@ -118,7 +117,12 @@ describe('/metrics with a metrics token', () => {
     const right = await scrape(t.url, { authorization: 'Bearer scrape-secret-123' });
     expect(right.status).toBe(200);
     expect(right.text).toContain('switchboard_outbox_pending 0');
-    const remote = await t.platform.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5', headers: { authorization: 'Bearer scrape-secret-123' } });
+    const remote = await t.platform.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '203.0.113.5',
+      headers: { authorization: 'Bearer scrape-secret-123' },
+    });
     expect(remote.statusCode).toBe(200);
   });
 });
