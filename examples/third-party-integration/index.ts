@@ -82,7 +82,9 @@ export async function createTrackerBot({ publicUrl, services: store, provider, p
   app.command('/whoami', async (ctx) => {
     const service = await store.findService(keyOf(ctx));
     if (!service) return ctx.ack(`You have not connected ${provider.name} here yet: /connect`);
-    const response = await fetch(profileUrl, { headers: { authorization: `Bearer ${String(service.data.accessToken)}` } });
+    // Fresh, or refreshed (and saved) with the stored refresh token when it has expired.
+    const token = await services.accessToken(service);
+    const response = await fetch(profileUrl, { headers: { authorization: `Bearer ${token}` } });
     if (!response.ok) return ctx.ack(`${provider.name} refused the stored token (${response.status}); /connect again.`);
     const me = (await response.json()) as { name?: string; email?: string };
     ctx.ack(`On ${provider.name} you are ${me.name} (${me.email}).`);

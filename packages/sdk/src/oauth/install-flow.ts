@@ -7,7 +7,10 @@ import { resultPage } from './result-page.js';
 import { SignedStates } from './signed-state.js';
 import type { StateStore } from './state-store.js';
 
-/** `createApp({ oauth })`: installing the app through the platform's consent page (PROTOCOL.md 4.1). */
+/**
+ * `createApp({ oauth })`: installing the app through the platform's consent page (PROTOCOL.md 4.1).
+ * @example createApp({ ..., tokenStore, oauth: { clientId: APP_ID, clientSecret, stateSecret, onSuccess: () => Response.redirect(welcomeUrl, 302) } })
+ */
 export interface OAuthOptions {
   /** The app's id (its OAuth client id). */
   clientId: string;
@@ -33,11 +36,15 @@ export interface OAuthOptions {
   onError?: (error: OAuthFlowError, request: Request) => Response | Promise<Response>;
 }
 
-/** What `onSuccess` receives: the platform's token answer (already saved) and how the link was made. */
+/**
+ * What `onSuccess` receives: the platform's token answer (already saved) and how the link was made.
+ * @example onSuccess: (result) => new Response(`Installed in ${result.workspaceId}${result.reinstall ? ' again' : ''}`)
+ */
 export interface InstallResult extends OAuth2AccessTokenResponse {
   reinstall: boolean;
 }
 
+/** @example app.installUrl({ workspaceId: 'W1', reinstall: true }) */
 export interface InstallUrlOptions {
   /** Preselects this workspace on the consent page. */
   workspaceId?: string;

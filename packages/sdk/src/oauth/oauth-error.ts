@@ -22,7 +22,11 @@ export type OAuthFlowErrorCode =
   /** The tokens could not be saved. */
   | 'store_failed'
   /** `authorizeUrl` or a state named a provider that is not configured. */
-  | 'unknown_provider';
+  | 'unknown_provider'
+  /** `accessToken` was asked for a service that is not connected. */
+  | 'not_connected'
+  /** The stored token expired and there is no refresh token: connect again. */
+  | 'token_expired';
 
 const STATUS: Record<OAuthFlowErrorCode, number> = {
   invalid_state: 400,
@@ -35,6 +39,8 @@ const STATUS: Record<OAuthFlowErrorCode, number> = {
   invalid_token_response: 502,
   store_failed: 500,
   unknown_provider: 400,
+  not_connected: 404,
+  token_expired: 401,
 };
 
 /**

@@ -2,6 +2,10 @@
  * Remembers which OAuth `state` values were already used, so each works once. Issuing a
  * state writes nothing (it is signed, see `signed-state.ts`); only redeeming one does, so a
  * crawler opening install links cannot fill the store.
+ * @example
+ * class RedisStateStore implements StateStore {
+ *   async consume(id: string, expiresAt: number) { return (await redis.set(`state:${id}`, '1', { NX: true, PXAT: expiresAt })) === 'OK'; }
+ * }
  */
 export interface StateStore {
   /**

@@ -32,7 +32,7 @@ export const ServiceProviderSchema = z.object({
 export type ServiceProviderInput = z.input<typeof ServiceProviderSchema>;
 export type ServiceProvider = z.output<typeof ServiceProviderSchema>;
 
-/** The token endpoint's answer (RFC 6749 §5.1); extra fields are ignored. */
+/** The token endpoint's answer (RFC 6749 §5.1); extra fields are ignored. @example ProviderTokenResponse.parse(await response.json()) */
 export const ProviderTokenResponse = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
@@ -41,7 +41,7 @@ export const ProviderTokenResponse = z.object({
   scope: z.string().optional(),
 });
 
-/** What a connected service's `data` holds after the callback. */
+/** What a connected service's `data` holds after the callback. @example const { accessToken } = service.data as unknown as ServiceTokens; */
 export interface ServiceTokens {
   accessToken: string;
   tokenType: string;

@@ -5,12 +5,16 @@ import type { StateStore } from '../oauth/state-store.js';
  * bot / group (channel) / user, with `data` — normally the service's tokens — sealed with
  * AES-256-GCM at rest. Also the seed's `bots` table, and (as a {@link StateStore}) the
  * used OAuth states, so several app processes share single use.
+ * @example
+ * const store: ServicesStore = new SqliteServicesStore({ database: './services.db', encryptionKey: process.env.SERVICES_KEY! });
+ * await store.initialize();
+ * const github = await store.findService({ name: 'GitHub', botId, groupId: channelId });
  */
 
 /** Any JSON object; normally `{ accessToken, refreshToken, expiresAt, scope }`. */
 export type ServiceData = Record<string, unknown>;
 
-/** Which service row: `name` plus whichever of bot, group and user it belongs to (absent = null). */
+/** Which service row: `name` plus whichever of bot, group and user it belongs to (absent = null). @example { name: 'GitHub', botId, groupId: channelId } */
 export interface ServiceKey {
   /** e.g. `"GitHub"`; identifies the third-party service. */
   name: string;

@@ -9,7 +9,8 @@ import { freePort } from '../testing/free-port.js';
 import { MessageLog, Person } from '../testing/person.js';
 import { type InProcessPlatform, startInProcessPlatform } from '../testing/platform-loader.js';
 import { TEST_KIT_PASSWORD } from '../testing/test-kit.js';
-import type { ServiceProviderInput } from './service-provider.js';
+import type { ServiceProviderInput, ServiceTokens } from './service-provider.js';
+import type { Service } from './services-store.js';
 import { SqliteServicesStore } from './sqlite-services-store.js';
 import { type ConnectedService, ThirdPartyServices } from './third-party-services.js';
 
@@ -138,6 +139,29 @@ describe('ThirdPartyServices against a real OAuth 2.0 provider (a second platfor
     const after = await store.findService({ name: 'Tracker', ...target });
     expect(after?.id).toBe(before?.id);
     expect(after?.data.accessToken).not.toBe(before?.data.accessToken);
+  });
+
+  it('refreshes an expired token with the rotating refresh token, once for concurrent callers', async () => {
+    const before = (await store.findService({ name: 'Tracker', ...target })) as Service;
+    const old = before.data as unknown as ServiceTokens;
+    expect(await services.accessToken(before)).toBe(old.accessToken);
+
+    clock = (old.expiresAt ?? 0) - 30_000; // inside the default 60 s refresh-ahead window
+    const [a, b] = await Promise.all([services.accessToken({ name: 'Tracker', ...target }), services.accessToken(before)]);
+    expect(a).toBe(b);
+    expect(a).not.toBe(old.accessToken);
+    const after = (await store.findService({ name: 'Tracker', ...target })) as Service;
+    expect(after.data).toMatchObject({ accessToken: a, expiresAt: clock + 3600 * 1000 });
+    expect(after.data.refreshToken).not.toBe(old.refreshToken);
+    const me = await fetch(`${B}/v1/users/me`, { headers: { authorization: `Bearer ${a}` } });
+    expect(((await me.json()) as { id: string }).id).toBe(carol.userId);
+
+    // The provider refuses a spent refresh token; a token with none cannot be refreshed; no row, no token.
+    await store.saveService({ name: 'Tracker', groupId: 'C-stale', data: { ...old, expiresAt: 0 } });
+    await expect(services.accessToken({ name: 'Tracker', groupId: 'C-stale' })).rejects.toMatchObject({ code: 'exchange_failed' });
+    await store.saveService({ name: 'Tracker', groupId: 'C-plain', data: { accessToken: 'x', expiresAt: 0 } });
+    await expect(services.accessToken({ name: 'Tracker', groupId: 'C-plain' })).rejects.toMatchObject({ code: 'token_expired' });
+    await expect(services.accessToken({ name: 'Tracker', groupId: 'C-none' })).rejects.toMatchObject({ code: 'not_connected' });
   });
 
   it('refuses a tampered state, an expired one, a cancel and a provider that refuses the code', async () => {

@@ -6,7 +6,7 @@ import { SignedStates } from '../oauth/signed-state.js';
 import type { StateStore } from '../oauth/state-store.js';
 import type { Router } from '../receivers/router.js';
 import { ProviderTokenResponse, type ServiceProvider, type ServiceProviderInput, ServiceProviderSchema, type ServiceTokens } from './service-provider.js';
-import type { Service, ServicesStore } from './services-store.js';
+import type { Service, ServiceKey, ServicesStore } from './services-store.js';
 
 export interface ThirdPartyServicesOptions {
   /** Where connected services are kept (their tokens sealed). */
@@ -27,11 +27,13 @@ export interface ThirdPartyServicesOptions {
   onSuccess?: (result: ConnectedService, request: Request) => Response | Promise<Response>;
   /** On any failure, with a typed code. Default: a small error page with `error.status`. */
   onError?: (error: OAuthFlowError, request: Request) => Response | Promise<Response>;
+  /** `accessToken` refreshes a token this long before it expires. Default 60 s. */
+  refreshAheadMs?: number;
   /** Epoch ms clock, injectable for tests. */
   now?: () => number;
 }
 
-/** Who a connection is for: any of bot, group (channel) and user; they become the row's key. */
+/** Who a connection is for: any of bot, group (channel) and user; they become the row's key. @example { provider: 'GitHub', groupId: channelId, userId } */
 export interface ConnectTarget {
   provider: string;
   botId?: string;
@@ -39,7 +41,7 @@ export interface ConnectTarget {
   userId?: string;
 }
 
-/** What `onSuccess` receives. */
+/** What `onSuccess` receives. @example onSuccess: ({ provider, service }) => new Response(`${provider} connected for ${service.groupId}`) */
 export interface ConnectedService {
   provider: string;
   /** The saved row; `data` holds {@link ServiceTokens}. */
@@ -61,6 +63,7 @@ export class ThirdPartyServices {
   readonly callbackPath: string;
   private readonly providers = new Map<string, ServiceProvider>();
   private readonly states: SignedStates;
+  private readonly refreshing = new Map<number, Promise<string>>();
   private initialized: Promise<void> | undefined;
 
   constructor(private readonly options: ThirdPartyServicesOptions) {
@@ -106,6 +109,34 @@ export class ThirdPartyServices {
     return url.toString();
   }
 
+  /**
+   * A usable access token for a connected service: the stored one while fresh, else a new one
+   * from the provider (`grant_type=refresh_token`), saved before it is returned. Concurrent calls
+   * for one service share one refresh in this process (a rotating refresh token works once).
+   * Throws `OAuthFlowError` `not_connected`, `token_expired` (no refresh token) or
+   * `exchange_failed` (the provider refused: the person must connect again).
+   * @example
+   * const token = await services.accessToken({ name: 'GitHub', botId, groupId: channelId });
+   * await fetch('https://api.github.com/user', { headers: { authorization: `Bearer ${token}` } });
+   */
+  async accessToken(serviceOrKey: Service | ServiceKey): Promise<string> {
+    const service = 'data' in serviceOrKey && 'id' in serviceOrKey ? serviceOrKey : await (await this.ready()).findService(serviceOrKey);
+    if (!service) throw new OAuthFlowError('not_connected', `${serviceOrKey.name} is not connected for this bot, group and user.`);
+    const tokens = service.data as Partial<ServiceTokens>;
+    const now = (this.options.now ?? Date.now)();
+    if (typeof tokens.accessToken === 'string' && (tokens.expiresAt === undefined || tokens.expiresAt - (this.options.refreshAheadMs ?? 60_000) > now)) {
+      return tokens.accessToken;
+    }
+    if (typeof tokens.refreshToken !== 'string')
+      throw new OAuthFlowError('token_expired', `The ${service.name} token expired and cannot be refreshed; connect again.`);
+    let pending = this.refreshing.get(service.id);
+    if (!pending) {
+      pending = this.refresh(service, tokens.refreshToken).finally(() => this.refreshing.delete(service.id));
+      this.refreshing.set(service.id, pending);
+    }
+    return pending;
+  }
+
   /** The callback route (GET): never throws; every outcome is a Response. */
   readonly handleCallback = async (request: Request): Promise<Response> => {
     let result: ConnectedService;
@@ -139,9 +170,27 @@ export class ThirdPartyServices {
     return { provider: provider.name, service };
   }
 
-  private async exchange(provider: ServiceProvider, code: string, codeVerifier: string): Promise<ServiceTokens> {
+  private exchange(provider: ServiceProvider, code: string, codeVerifier: string): Promise<ServiceTokens> {
     const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: this.options.callbackUrl };
     if (provider.pkce) form.code_verifier = codeVerifier;
+    return this.tokenRequest(provider, form, 'the code');
+  }
+
+  private async refresh(service: Service, refreshToken: string): Promise<string> {
+    const provider = this.provider(service.name);
+    const tokens = await this.tokenRequest(provider, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'the refresh token');
+    // Providers that do not rotate refresh tokens leave it out of the answer: keep the old one.
+    const data = { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
+    try {
+      await (await this.ready()).saveService({ name: service.name, botId: service.botId, groupId: service.groupId, userId: service.userId, data });
+    } catch (cause) {
+      throw new OAuthFlowError('store_failed', 'The refreshed token could not be saved.', { cause });
+    }
+    return tokens.accessToken;
+  }
+
+  /** One POST to the token endpoint (RFC 6749 §4.1.3 / §6), client authenticated as configured. */
+  private async tokenRequest(provider: ServiceProvider, form: Record<string, string>, what: string): Promise<ServiceTokens> {
     const headers: Record<string, string> = {};
     if (provider.clientAuth === 'basic') {
       // RFC 6749 §2.3.1: each part form-encoded before base64.
@@ -151,18 +200,18 @@ export class ThirdPartyServices {
       Object.assign(form, { client_id: provider.clientId, client_secret: provider.clientSecret });
     }
     const target = new URL(provider.tokenUrl);
-    // A code is single-use: never retried after it may have reached the provider.
+    // Codes and rotating refresh tokens are single-use: never retried after they may have reached the provider.
     const http = new HttpTransport({ ...this.options.httpOptions, baseUrl: target.origin, retry: { maxAttempts: 1 } });
     let body: unknown;
     try {
       body = await http.json({ method: 'POST', path: `${target.pathname}${target.search}`, form, headers }, ProviderTokenResponse);
     } catch (cause) {
       const reason = cause instanceof Error && 'code' in cause ? ` (${String(cause.code)})` : '';
-      throw new OAuthFlowError('exchange_failed', `${provider.name} refused the code${reason}.`, { cause });
+      throw new OAuthFlowError('exchange_failed', `${provider.name} refused ${what}${reason}.`, { cause });
     }
     // Some providers (GitHub) answer 200 with {error}: that is a refusal too.
     const refused = typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string';
-    if (refused) throw new OAuthFlowError('exchange_failed', `${provider.name} refused the code (${String((body as { error: string }).error).slice(0, 64)}).`);
+    if (refused) throw new OAuthFlowError('exchange_failed', `${provider.name} refused ${what} (${String((body as { error: string }).error).slice(0, 64)}).`);
     const parsed = ProviderTokenResponse.safeParse(body);
     if (!parsed.success) throw new OAuthFlowError('invalid_token_response', `${provider.name} answered with something that is not a token response.`);
     const now = (this.options.now ?? Date.now)();
