@@ -31,8 +31,13 @@ export class DeliveryMetrics {
   readonly registry = new Registry();
   private readonly deliveries: Counter<'outcome' | 'transport'>;
   private readonly attempts: Histogram<'transport' | 'result'>;
+  // Label children resolved once: the hot path then skips prom-client's per-call label hashing.
+  private readonly deliveryChildren = new Map<string, { inc(): void }>();
+  private readonly attemptChildren = new Map<string, { observe(value: number): void }>();
 
   constructor(probe: QueueProbe) {
+    // Process CPU counters count from their registration: register at start-up, not at the first scrape.
+    processMetrics();
     this.deliveries = new Counter({
       name: 'switchboard_deliveries_total',
       help: 'Settled delivery attempts by outcome (delivered, retry scheduled, failed for good, cancelled) and transport',
@@ -79,11 +84,23 @@ export class DeliveryMetrics {
   }
 
   attempt(transport: string, result: AttemptResult, seconds: number): void {
-    this.attempts.observe({ transport, result }, seconds);
+    const key = `${transport}\u0000${result}`;
+    let child = this.attemptChildren.get(key);
+    if (!child) {
+      child = this.attempts.labels({ transport, result });
+      this.attemptChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   settled(outcome: DeliveryOutcomeLabel, transport: string): void {
-    this.deliveries.inc({ outcome, transport });
+    const key = `${outcome}\u0000${transport}`;
+    let child = this.deliveryChildren.get(key);
+    if (!child) {
+      child = this.deliveries.labels({ outcome, transport });
+      this.deliveryChildren.set(key, child);
+    }
+    child.inc();
   }
 
   get contentType(): string {

@@ -162,6 +162,23 @@ for (const dialect of await dialects()) {
       expect(done.attempts.map((a) => a.outcome)).toEqual(['delivered']);
     });
 
+    it('refuses to redeliver a delivery a dispatcher holds (409), without touching it', async () => {
+      const some = (await call<Page>(t.url, alice.token, 'GET', path('?status=delivered&limit=1'))).body.deliveries[0];
+      const db = t.platform.services.store.db;
+      // What a claim by another node looks like: pending, leased for a minute.
+      const leaseUntil = Date.now() + 60_000;
+      await db.updateTable('event_outbox').set({ status: 'pending', lease_until: leaseUntil, lease_owner: 'other-node' }).where('id', '=', some.id).execute();
+      try {
+        const res = await call<{ code: string }>(t.url, alice.token, 'POST', path(`/${some.id}/redeliver`));
+        expect(res).toMatchObject({ status: 409, body: { code: 'conflict' } });
+        const row = await db.selectFrom('event_outbox').select(['lease_owner', 'lease_until']).where('id', '=', some.id).executeTakeFirstOrThrow();
+        expect([row.lease_owner, Number(row.lease_until)]).toEqual(['other-node', leaseUntil]);
+        expect((await call<Delivery>(t.url, alice.token, 'GET', path(`/${some.id}`))).body.inFlight).toBe(true);
+      } finally {
+        await db.updateTable('event_outbox').set({ status: 'delivered', lease_until: null, lease_owner: null }).where('id', '=', some.id).execute();
+      }
+    });
+
     it('pages newest first with a cursor and filters by status and event type', async () => {
       for (const text of ['p1', 'p2', 'p3']) await post(text);
       await until('three more deliveries', async () => {
