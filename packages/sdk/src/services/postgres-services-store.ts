@@ -101,6 +101,8 @@ export class PostgresServicesStore implements ServicesStore {
         "updatedAt" timestamptz not null default now()
       )`);
       await client.query(`create table if not exists ${this.states} (id varchar(255) primary key, "expiresAt" bigint not null)`);
+      // Every consume prunes expired states; the index keeps that a range scan.
+      await client.query(`create index if not exists oauth_states_expiry on ${this.states} ("expiresAt")`);
       await client.query('commit');
       this.initialized = true;
     } catch (error) {

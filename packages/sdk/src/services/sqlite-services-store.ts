@@ -35,7 +35,8 @@ create table if not exists bots (
 create table if not exists oauth_states (
   id varchar(255) primary key,
   expiresAt integer not null
-);`;
+);
+create index if not exists oauth_states_expiry on oauth_states (expiresAt);`;
 
 interface ServiceRow {
   id: number;
