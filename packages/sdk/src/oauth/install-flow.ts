@@ -122,6 +122,7 @@ export class InstallFlow {
     try {
       result = await this.complete(new URL(request.url).searchParams);
     } catch (error) {
+      // Outside the typed errors, only the state store (a database) can fail here.
       const flowError =
         error instanceof OAuthFlowError ? error : new OAuthFlowError('store_failed', 'The installation could not be completed.', { cause: error });
       return this.options.onError ? this.options.onError(flowError, request) : resultPage(flowError.status, 'Installation failed', flowError.message);

@@ -143,6 +143,7 @@ export class ThirdPartyServices {
     try {
       result = await this.complete(new URL(request.url).searchParams);
     } catch (error) {
+      // Outside the typed errors, only the state store (a database) can fail here.
       const flowError = error instanceof OAuthFlowError ? error : new OAuthFlowError('store_failed', 'The service could not be saved.', { cause: error });
       return this.options.onError ? this.options.onError(flowError, request) : resultPage(flowError.status, 'Could not connect', flowError.message);
     }
