@@ -33,6 +33,7 @@ import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import { createSocketMode, type SocketHub } from './socket/index.js';
 import type { Store } from './store/db.js';
+import { EphemeralBlocks } from './triggers/ephemeral-blocks.js';
 import { createTriggers, type Triggers } from './triggers/index.js';
 import type { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
@@ -81,7 +82,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const channelsStore = new ChannelsStore(store.db);
   const users = new UsersService(usersStore, bus, clock, sessions);
   const channels = new ChannelsService(channelsStore, usersStore, bus, clock);
-  const messages = new MessagesService(new MessagesStore(store.db), channels, bus, clock);
+  const messages = new MessagesService(new MessagesStore(store.db), channels, bus, clock, new EphemeralBlocks(store.db, clock));
   const realtime = new RealtimeHub(channelsStore, log);
   bus.addSink(realtime);
   sessions.onEnded((ended) => realtime.disconnect(ended));

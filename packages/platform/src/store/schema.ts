@@ -121,6 +121,7 @@ export interface Database {
   webhook_sequences: WebhookSequencesTable;
   trigger_views: TriggerViewsTable;
   trigger_interactions: TriggerInteractionsTable;
+  trigger_ephemerals: TriggerEphemeralsTable;
 }
 
 export interface AppsTable {
@@ -310,4 +311,16 @@ export interface EventDeliveryAttemptsTable {
   error: string | null;
   /** When the next attempt is due (outcome `retry`). */
   next_attempt_at: number | null;
+}
+
+/** An ephemeral message with blocks, kept so clicks on it can be checked. */
+export interface TriggerEphemeralsTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  author_id: string;
+  recipients: string;
+  blocks: string;
+  thread_root_id: string | null;
+  created_at: number;
 }

@@ -9,6 +9,7 @@ import type { SocketHub } from '../socket/socket-hub.js';
 import type { Database } from '../store/schema.js';
 import { BlockInteractions } from './block-interactions.js';
 import { DynamicMenus } from './dynamic-menus.js';
+import { EphemeralBlocks } from './ephemeral-blocks.js';
 import { InstalledApps } from './installed-apps.js';
 import { InteractionSources } from './interaction-sources.js';
 import { PendingInteractions } from './pending-interactions.js';
@@ -57,7 +58,7 @@ export function createTriggers(deps: TriggerDeps): Triggers {
   const views = new ViewsService(new ViewsStore(deps.db), notices, deps.clock);
   const delivery = new TriggerDelivery(deps.box, deps.sender, deps.clock, deps.socketHub, deps.deadlineMs);
   const runner = new TriggerRunner(delivery, notices, views);
-  const sources = new InteractionSources(deps.messages, installed, views);
+  const sources = new InteractionSources(deps.messages, deps.channels, installed, views, new EphemeralBlocks(deps.db, deps.clock));
   const pending = new PendingInteractions(deps.db, notices, deps.clock);
   return {
     commands: new SlashCommands(deps.channels, installed, runner, notices),

@@ -1,7 +1,9 @@
 import { type BlockInteractionSourceType, SwitchboardError } from '@switchboard/protocol';
 import type { PersonActor } from '../auth/actor.js';
+import type { ChannelsService } from '../chat/channels/channels-service.js';
 import type { MessagesService } from '../chat/messages/messages-service.js';
 import type { TriggerViewsTable } from '../store/schema.js';
+import type { EphemeralBlocks } from './ephemeral-blocks.js';
 import type { InstalledApp, InstalledApps } from './installed-apps.js';
 import { blocksOf, type ViewsService } from './views-service.js';
 
@@ -19,13 +21,16 @@ export interface ResolvedSource {
  * Resolves the message or view a person clicked or typed in. Every failure is a 404, so a
  * person cannot tell a message they may not see from one that does not exist: a message must
  * be visible to them (channel readable, not deleted) and authored by an installed app's bot;
- * a view must be open and theirs.
+ * an ephemeral message must have been shown to them (see EphemeralBlocks); a view must be open
+ * and theirs.
  */
 export class InteractionSources {
   constructor(
     private readonly messages: MessagesService,
+    private readonly channels: ChannelsService,
     private readonly installed: InstalledApps,
     private readonly views: ViewsService,
+    private readonly ephemerals: EphemeralBlocks,
   ) {}
 
   async resolve(caller: PersonActor, source: { sourceType: BlockInteractionSourceType; sourceId: string; channelId?: string }): Promise<ResolvedSource> {
@@ -44,9 +49,21 @@ export class InteractionSources {
         if (!target) throw new SwitchboardError('not_found', 'No such open view.');
         return { target, blocks: blocksOf(view), view, ...(view.channel_id ? { channelId: view.channel_id } : {}) };
       }
-      default:
-        // Ephemeral messages are pushed, never stored, so there is nothing to check a click against.
-        throw new SwitchboardError('not_found', 'Ephemeral messages cannot be interacted with after they were shown.');
+      case 'EPHEMERAL_MESSAGE': {
+        if (!source.channelId) throw new SwitchboardError('validation_failed', 'An EPHEMERAL_MESSAGE source needs its channelId.');
+        // Shown to this person, and still readable for them (they may have left the channel since).
+        const row = await this.ephemerals.find(source.sourceId, source.channelId, caller.userId);
+        if (!row) throw new SwitchboardError('not_found', 'No app message with that id.');
+        await this.channels.readable(caller, source.channelId);
+        const target = await this.installed.byBotUser(caller.workspaceId, row.author_id);
+        if (!target) throw new SwitchboardError('not_found', 'No app message with that id.');
+        return {
+          target,
+          blocks: JSON.parse(row.blocks) as unknown[],
+          channelId: source.channelId,
+          ...(row.thread_root_id ? { threadRootId: row.thread_root_id } : {}),
+        };
+      }
     }
   }
 }

@@ -150,10 +150,44 @@ for (const dialect of await dialects()) {
         [{ sourceType: 'MESSAGE', sourceId: messageId, onAction: 'go' }, 400],
         [{ sourceType: 'NOTE', sourceId: messageId, channelId: it_.general, onAction: 'go' }, 400],
         [{ sourceType: 'EPHEMERAL_MESSAGE', sourceId: messageId, channelId: it_.general, onAction: 'go' }, 404],
+        [{ sourceType: 'EPHEMERAL_MESSAGE', sourceId: messageId, onAction: 'go' }, 400],
         [{ sourceType: 'MESSAGE', sourceId: messageId, channelId: it_.general, onAction: 'go', state: { values: {} } }, 400],
       ] as const) {
         expect((await act(alice, body)).status, JSON.stringify(body)).toBe(status);
       }
+    });
+
+    it('an ephemeral message of the bot is clickable by its recipients only, until withdrawn', async () => {
+      receiver.answer = () => ({ status: 200, body: {} });
+      const eph = await appCall<{ id: string }>(t.url, it_.botToken, it_.app.appKey, 'POST', `/v1/channels/${it_.general}/messages`, {
+        text: 'only you',
+        blocks: MESSAGE_BLOCKS,
+        ephemeral: { sendToUsers: [alice.workspaceUserId] },
+      });
+      expect(eph.status).toBe(201);
+      const source = { sourceType: 'EPHEMERAL_MESSAGE', sourceId: eph.body.id, channelId: it_.general };
+      const res = await act(alice, { ...source, onAction: 'go' });
+      expect(res.body.outcome).toBe('acked');
+      expect((await receiver.waitFor((r) => r.body.triggerId === res.body.triggerId)).body).toEqual({
+        messageType: 'BLOCK_INTERACTION',
+        workspaceId: alice.workspaceId,
+        userId: alice.workspaceUserId,
+        channelId: it_.general,
+        sourceType: 'EPHEMERAL_MESSAGE',
+        sourceId: eph.body.id,
+        actionType: 'BUTTON',
+        onAction: 'go',
+        payload: '{"value":"prod"}',
+        triggerId: res.body.triggerId,
+        loadingTimeout: 5000,
+      });
+      expect((await act(bob, { ...source, onAction: 'go' })).status).toBe(404);
+      expect((await act(alice, { ...source, channelId: 'other', onAction: 'go' })).status).toBe(404);
+      const withdrawn = await appCall(t.url, it_.botToken, it_.app.appKey, 'DELETE', `/v1/channels/${it_.general}/messages/${eph.body.id}/ephemeral`, {
+        deleteForUsers: [alice.workspaceUserId],
+      });
+      expect(withdrawn.status).toBeLessThan(300);
+      expect((await act(alice, { ...source, onAction: 'go' })).status).toBe(404);
     });
 
     it('POST /v1/interactions/complete ends the loading state for the person; checked, idempotent, apps only', async () => {

@@ -13,6 +13,12 @@ export interface PageQuery {
   strategy: PageDirection;
 }
 
+/** Told about ephemeral messages before they are pushed (the triggers room keeps those with blocks clickable). */
+export interface EphemeralObserver {
+  remember(message: Message, recipients: readonly string[]): Promise<void>;
+  forget(messageId: string, userIds: readonly string[]): Promise<void>;
+}
+
 export interface EditBody {
   text?: string;
   blocks?: unknown[];
@@ -46,6 +52,7 @@ export class MessagesService {
     private readonly channels: ChannelsService,
     private readonly bus: ChangeBus,
     private readonly clock: Clock,
+    private readonly ephemerals?: EphemeralObserver,
   ) {}
 
   /** Posts to a channel, or replies in a thread when `threadRootId` is given. */
@@ -127,6 +134,7 @@ export class MessagesService {
       }),
       ephemeral: true,
     };
+    await this.ephemerals?.remember(message, recipients);
     this.bus.publish([{ type: 'message.ephemeral', workspaceId: caller.workspaceId, audience: { userIds: recipients }, data: { message } }]);
     return message;
   }
@@ -134,6 +142,7 @@ export class MessagesService {
   /** Withdraws an ephemeral message from the named people's screens. */
   async deleteEphemeral(caller: ChatCaller, channelId: string, messageId: string, deleteForUsers: readonly string[], threadRootId?: string) {
     await this.channels.readable(caller, channelId);
+    await this.ephemerals?.forget(messageId, deleteForUsers);
     this.bus.publish([
       {
         type: 'message.ephemeral_deleted',

@@ -6,6 +6,7 @@ import * as delivery from './004_delivery.js';
 import * as webhooks from './005_webhooks.js';
 import * as triggers from './006_triggers.js';
 import * as deliveryAttempts from './007_delivery_attempts.js';
+import * as triggerEphemerals from './008_trigger_ephemerals.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005_webhooks': webhooks,
   '006_triggers': triggers,
   '007_delivery_attempts': deliveryAttempts,
+  '008_trigger_ephemerals': triggerEphemerals,
 };
 
 export const migrationProvider: MigrationProvider = {
