@@ -141,6 +141,7 @@ describe('ThirdPartyServices against a real OAuth 2.0 provider (a second platfor
     expect(after?.data.accessToken).not.toBe(before?.data.accessToken);
   });
 
+  // Before the tests below consent again: the provider keeps one refresh token per client and person.
   it('refreshes an expired token with the rotating refresh token, once for concurrent callers', async () => {
     const before = (await store.findService({ name: 'Tracker', ...target })) as Service;
     const old = before.data as unknown as ServiceTokens;
@@ -185,6 +186,25 @@ describe('ThirdPartyServices against a real OAuth 2.0 provider (a second platfor
     expect(outcomes.at(-1)?.error?.message).toContain('invalid_client');
     expect(await store.listServices({ groupId: 'C-other' })).toEqual([]);
     expect(outcomes.map((o) => o.error?.code)).toEqual(['invalid_state', 'state_expired', 'access_denied', 'exchange_failed']);
+  });
+
+  it('refuses a replay that reaches another process of the app (the store is the shared StateStore)', async () => {
+    const otherStore = new SqliteServicesStore({ database: dbFile, encryptionKey: Buffer.alloc(32, 3) });
+    const otherProcess = new ThirdPartyServices({
+      store: otherStore,
+      providers: [{ name: 'Tracker', authorizeUrl: `${B}/oauth/authorize`, tokenUrl: `${B}/oauth/token`, clientId: 'x', clientSecret: 'y', scopes: [] }],
+      stateSecret: 'services-test-state-secret-0123456789abcdef',
+      callbackUrl,
+    });
+    try {
+      const back = await carol.consent(services.authorizeUrl({ provider: 'Tracker', groupId: 'C-lb' }));
+      expect(await follow(back)).toEqual({ status: 200, text: 'connected' });
+      const replay = await otherProcess.handleCallback(new Request(back));
+      expect(replay.status).toBe(400);
+      expect(await replay.text()).toContain('already used');
+    } finally {
+      await otherStore.close();
+    }
   });
 
   it('throws unknown_provider for a provider that is not configured', () => {
