@@ -31,6 +31,8 @@ export interface PlatformConfig {
   triggerTimeoutMs: number;
   /** How long a clicked element shows as loading unless the app completes it or the element sets `loadingTimeout`. */
   interactionLoadingTimeoutMs: number;
+  /** Shortcuts, clicks, menu queries and view actions one person may start per minute, per route (each calls an app). */
+  triggerRateLimitPerMinute: number;
   /** Requests per second one app token may make before 429 + Retry-After. */
   appRateLimitPerSecond: number;
   /** Lifetime of app-identity JWTs (client credentials) in seconds. */
@@ -74,6 +76,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     eventTimeoutMs: 10_000,
     triggerTimeoutMs: 3_000,
     interactionLoadingTimeoutMs: 10_000,
+    triggerRateLimitPerMinute: 600,
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,

@@ -84,7 +84,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(appSelfRoutes, { lifecycle: services.lifecycle, auth });
   await app.register(consentRoutes, { grants: services.grants, users: services.usersStore, auth, csrfKey: deriveKey(services.serverKey, 'csrf') });
   await app.register(webhooksRoutes, { webhooks: services.webhooks, auth });
-  await app.register(interactionsRoutes, { triggers: services.triggers, auth });
+  await app.register(interactionsRoutes, { triggers: services.triggers, auth, perMinute: config.triggerRateLimitPerMinute });
   await app.register(deliveriesRoutes, { deliveries: services.deliveries, auth });
   await app.register(metricsRoutes, { metrics: services.metrics, token: config.metricsToken });
   await app.register(loginRoutes, { sessions: services.sessions });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BlockActionBody,
   InteractionCompleteBody,
@@ -11,13 +12,24 @@ import {
   TriggerResult,
   ViewSubmitBody,
 } from '@switchboard/protocol';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Authenticator, actorOf, personOf } from '../auth/authenticate.js';
+import { type Authenticator, actorOf, personOf, SESSION_COOKIE } from '../auth/authenticate.js';
 import { errorResponses } from '../http/schemas.js';
 import type { Triggers } from './index.js';
 
 const ViewParams = z.object({ viewId: z.string().min(1).max(64) });
+
+/**
+ * Who a person-started trigger is counted against: every one makes the platform call an app, so
+ * a person (their token or session; the address before sign-in) gets a budget per route. Runs
+ * before authentication, hence the raw credential, hashed so no token sits in the limiter.
+ */
+function personKey(request: FastifyRequest): string {
+  const credential = request.headers.authtoken ?? request.cookies?.[SESSION_COOKIE];
+  return typeof credential === 'string' && credential ? createHash('sha256').update(credential).digest('base64url') : request.ip;
+}
 
 /**
  * A person's side of shortcuts, block interactions, dynamic menus and views (ours, for the web
@@ -25,8 +37,13 @@ const ViewParams = z.object({ viewId: z.string().min(1).max(64) });
  * with what the app's reply did; messages for the person arrive as ephemeral messages and view
  * changes as `view.*` frames on /v1/realtime too.
  */
-export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; auth: Authenticator }> = async (app, { triggers, auth }) => {
+export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; auth: Authenticator; perMinute: number }> = async (
+  app,
+  { triggers, auth, perMinute },
+) => {
   const tags = ['interactions'];
+  // The global limiter only counts app credentials (allowList); these count people too.
+  const config = { rateLimit: { max: perMinute, timeWindow: 60_000, allowList: () => false, keyGenerator: personKey } };
   app.addHook('preHandler', auth.required);
 
   app.get(
@@ -51,6 +68,7 @@ export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; aut
         body: InvokeShortcutBody,
         response: { 200: TriggerResult, ...errorResponses },
       },
+      config,
     },
     async (request) => triggers.shortcuts.invoke(personOf(request), request.body),
   );
@@ -64,6 +82,7 @@ export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; aut
         body: BlockActionBody,
         response: { 200: TriggerResult, ...errorResponses },
       },
+      config,
     },
     async (request) => triggers.blocks.act(personOf(request), request.body),
   );
@@ -77,6 +96,7 @@ export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; aut
         body: MenuQueryBody,
         response: { 200: MenuOptionsResult, ...errorResponses },
       },
+      config,
     },
     async (request) => triggers.menus.options(personOf(request), request.body),
   );
@@ -100,6 +120,7 @@ export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; aut
         body: ViewSubmitBody,
         response: { 200: TriggerResult, ...errorResponses },
       },
+      config,
     },
     async (request) => triggers.viewActions.submit(personOf(request), request.params.viewId, request.body.state),
   );
@@ -113,6 +134,7 @@ export const interactionsRoutes: FastifyPluginAsyncZod<{ triggers: Triggers; aut
         params: ViewParams,
         response: { 200: TriggerResult, ...errorResponses },
       },
+      config,
     },
     async (request) => triggers.viewActions.close(personOf(request), request.params.viewId),
   );

@@ -226,3 +226,28 @@ for (const dialect of await dialects()) {
     });
   });
 }
+
+describe('person-started triggers are rate limited per person', () => {
+  it('answers 429 with Retry-After past the per-minute budget, counting each person apart', async () => {
+    const t = await startPlatform({ config: { triggerRateLimitPerMinute: 3 } });
+    try {
+      const alice = await login(t.url, 'alice@example.com');
+      const bob = await login(t.url, 'bob@example.com');
+      const body = { appId: 'none', name: 'x', channelId: 'none' };
+      for (let i = 0; i < 3; i++) expect((await call(t.url, alice.token, 'POST', '/v1/shortcuts/invoke', body)).status).toBe(404);
+      const limited = await fetch(`${t.url}/v1/shortcuts/invoke`, {
+        method: 'POST',
+        headers: { authtoken: alice.token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await limited.json()) as { code: string }).code).toBe('rate_limited');
+      expect((await call(t.url, bob.token, 'POST', '/v1/shortcuts/invoke', body)).status).toBe(404);
+      // Listing does not call apps and is not limited.
+      expect((await call(t.url, alice.token, 'GET', '/v1/shortcuts?channelId=none')).status).toBe(404);
+    } finally {
+      await t.stop();
+    }
+  });
+});
