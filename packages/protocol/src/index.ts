@@ -12,3 +12,4 @@ export * from './secret-box.js';
 export * from './signing.js';
 export * from './socket-frames.js';
 export * from './views.js';
+export * from './webhook-events.js';

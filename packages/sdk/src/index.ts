@@ -24,8 +24,9 @@ export type {
   ModalCapable,
   ShortcutContext,
   ViewContext,
+  WebhookContext,
 } from './app/context.js';
-export type { DeclarativeListeners, EventListenerSpec, Handler } from './app/declarative.js';
+export type { DeclarativeListeners, EventListenerSpec, Handler, WebhookListenerSpec } from './app/declarative.js';
 export type { ErrorInfo, ErrorListener } from './app/delivery-runner.js';
 export type { MenuProducer, MessageEventOptions, ViewFilter } from './app/listener-chains.js';
 export { type Middleware, type Next, runMiddleware } from './app/middleware.js';

@@ -1,30 +1,8 @@
-import type { EventType } from '@switchboard/protocol';
+import { type EventType, WEBHOOK_EVENTS, type WebhookEventName } from '@switchboard/protocol';
 import type { AppEventDraft } from '../events/event-bodies.js';
 
-/**
- * Watson event names a webhook subscribes to, and the platform event each one is made from:
- *
- * | Watson name      | platform event    | payload (flat JSON, besides `type`)                                              |
- * |------------------|-------------------|----------------------------------------------------------------------------------|
- * | message-created  | NEW_MESSAGE       | messageId, channelId, spaceId (= channelId), workspaceId, userId (author), content, threadRootId?, time (ms of the post) |
- * | message-edited   | UPDATED_MESSAGE   | same as message-created; time = when it was edited                               |
- * | message-deleted  | DELETED_MESSAGE   | messageId, channelId, spaceId, workspaceId, threadRootId?, time                  |
- * | reaction-added   | REACTION_ADDED    | messageId, channelId, spaceId, workspaceId, userId (who reacted), reaction, messageAuthorId, time |
- * | space-created    | CHANNEL_CREATED   | channelId, spaceId, workspaceId, spaceName, spaceType, memberIds, time           |
- * | space-archived   | CHANNEL_ARCHIVED  | channelId, spaceId, workspaceId, memberIds, time                                 |
- */
-export const WEBHOOK_EVENTS = {
-  'message-created': 'NEW_MESSAGE',
-  'message-edited': 'UPDATED_MESSAGE',
-  'message-deleted': 'DELETED_MESSAGE',
-  'reaction-added': 'REACTION_ADDED',
-  'space-created': 'CHANNEL_CREATED',
-  'space-archived': 'CHANNEL_ARCHIVED',
-} as const satisfies Record<string, EventType>;
-
-export type WebhookEventName = keyof typeof WEBHOOK_EVENTS;
-
-export const WEBHOOK_EVENT_NAMES = Object.keys(WEBHOOK_EVENTS) as [WebhookEventName, ...WebhookEventName[]];
+/** The Watson event names and their payloads are defined once, in protocol (shared with the SDK). */
+export { WEBHOOK_EVENT_NAMES, WEBHOOK_EVENTS, type WebhookEventName } from '@switchboard/protocol';
 
 const nameOf = new Map<EventType, WebhookEventName>(Object.entries(WEBHOOK_EVENTS).map(([name, type]) => [type, name as WebhookEventName]));
 
@@ -33,7 +11,7 @@ export function webhookEventName(eventType: EventType): WebhookEventName | undef
   return nameOf.get(eventType);
 }
 
-/** The flat Watson-style payload of an event (see the table above); `now` stamps events without a time of their own. */
+/** The flat Watson-style payload of an event (see the table in protocol's webhook-events.ts); `now` stamps events without a time of their own. */
 export function webhookPayload(draft: AppEventDraft, workspaceId: string, now: number): Record<string, unknown> | undefined {
   const type = webhookEventName(draft.eventType);
   if (!type) return undefined;

@@ -1,3 +1,4 @@
+import { WebhookEvent } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
 import { toAppEvent } from '../../src/events/event-bodies.js';
 import { WEBHOOK_EVENTS, webhookPayload } from '../../src/webhooks/webhook-events.js';
@@ -81,5 +82,24 @@ describe('webhooks: Watson event payloads', () => {
       memberIds: ['U'],
       time: NOW,
     });
+  });
+
+  it("builds what protocol's WebhookEvent schema (the SDK's parser) accepts, and nothing it refuses", () => {
+    const message = { id: 'M1', workspaceId: 'W', channelId: 'C', author: 'U', text: 'hi', timestamp: 't', timestampMilli: 5 };
+    const drafts = [
+      toAppEvent({ type: 'message.created', workspaceId: 'W', audience: { channelId: 'C' }, data: { message } }),
+      toAppEvent({ type: 'message.deleted', workspaceId: 'W', audience: { channelId: 'C' }, data: { messageId: 'M1', channelId: 'C' } }),
+      toAppEvent({
+        type: 'channel.created',
+        workspaceId: 'W',
+        audience: { workspaceId: 'W' },
+        data: { channel: { id: 'C', name: 'news', channelType: 'PUBLIC' }, users: ['U'] },
+      }),
+    ];
+    for (const draft of drafts) {
+      const payload = draft && webhookPayload(draft, 'W', NOW);
+      expect(WebhookEvent.safeParse(payload).success, JSON.stringify(payload)).toBe(true);
+    }
+    expect(WebhookEvent.safeParse({ type: 'message-created', messageId: 'M1' }).success).toBe(false);
   });
 });

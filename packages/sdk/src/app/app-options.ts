@@ -72,6 +72,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof AppOptions>([
   'blockInteractions',
   'viewAction',
   'dynamicMenus',
+  'webhooks',
 ]);
 
 /**

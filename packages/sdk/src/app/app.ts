@@ -1,4 +1,12 @@
-import type { AppPayload, EventType, Manifest } from '@switchboard/protocol';
+import {
+  type AppPayload,
+  type EventType,
+  isWebhookEventName,
+  type Manifest,
+  WEBHOOK_EVENT_NAMES,
+  type WebhookEvent,
+  type WebhookEventName,
+} from '@switchboard/protocol';
 import { DeliveryDeduper } from '../delivery-deduper.js';
 import { InstallFlow, type InstallUrlOptions } from '../oauth/install-flow.js';
 import { type HttpAddress, HttpReceiver, type ListenOptions } from '../receivers/http-receiver.js';
@@ -7,25 +15,16 @@ import type { Router } from '../receivers/router.js';
 import { type AppOptions, checkOptions } from './app-options.js';
 import { BotCredentials } from './bot-credentials.js';
 import { AppConfigError } from './config-error.js';
-import type { ActionContext, BaseContext, CommandContext, EventContext, EventPayload, ShortcutContext, ViewContext } from './context.js';
+import type { ActionContext, BaseContext, CommandContext, EventContext, EventPayload, ShortcutContext, ViewContext, WebhookContext } from './context.js';
 import { registerDeclarative } from './declarative.js';
 import { DeliveryRunner, type ErrorInfo, type ErrorListener } from './delivery-runner.js';
-import { type AnyContext, commandKey, DispatchTable } from './dispatch-table.js';
-import {
-  chainOf,
-  type MenuProducer,
-  type MessageEventOptions,
-  menuHandler,
-  skipOwnBotMessages,
-  textFilter,
-  type ViewFilter,
-  viewFilter,
-} from './listener-chains.js';
+import { type AnyContext, commandKey, DispatchTable, webhookKey } from './dispatch-table.js';
+import { chainOf, type MenuProducer, type MessageEventOptions, menuHandler, messageFilters, type ViewFilter, viewFilter } from './listener-chains.js';
 import { checkRegistration, isMessageEvent, loadManifest } from './manifest-rules.js';
 import type { Middleware } from './middleware.js';
 
-/** The context global middleware (`app.use`) sees: any trigger or event. */
-export type AnyListenerContext = BaseContext<AppPayload | EventPayload>;
+/** The context global middleware (`app.use`) sees: any trigger, event or webhook event. */
+export type AnyListenerContext = BaseContext<AppPayload | EventPayload | WebhookEvent>;
 
 /**
  * A Switchboard (or Pumble) app: listeners in one dispatch table, a transport-agnostic core,
@@ -42,6 +41,8 @@ export class App {
   private readonly runner: DeliveryRunner;
   private readonly http: HttpReceiver;
   private readonly receiver: Receiver | undefined;
+  /** Whether Watson webhooks can reach the listeners: verified over HTTP, or by the receiver. */
+  private readonly takesWebhooks: boolean;
   private readonly install: InstallFlow | undefined;
   private started = false;
 
@@ -61,6 +62,7 @@ export class App {
     this.http.bind(this.runner);
     this.router = this.http.router;
     this.receiver = options.receiver;
+    this.takesWebhooks = options.webhookSecret !== undefined || options.receiver !== undefined;
     if (options.onError) this.onError(options.onError);
     if (options.oauth && options.tokenStore && options.apiBaseUrl) {
       const credentials = this.credentials;
@@ -108,15 +110,29 @@ export class App {
   event<T extends EventType>(name: T, ...rest: (MessageEventOptions | Middleware<EventContext<T>>)[]): this {
     checkRegistration(this.manifest, 'event', name);
     const options = typeof rest[0] === 'object' ? (rest.shift() as MessageEventOptions) : {};
-    const unknown = Object.keys(options).filter((key) => key !== 'match' && key !== 'includeBotMessages');
-    if (unknown.length > 0) throw new AppConfigError([`Unknown option(s) for event ${name}: ${unknown.join(', ')}.`]);
-    const filters: Middleware<AnyContext>[] = [];
-    if ((options.match !== undefined || options.includeBotMessages !== undefined) && !isMessageEvent(name)) {
-      throw new AppConfigError([`match and includeBotMessages only apply to NEW_MESSAGE and UPDATED_MESSAGE, not ${name}.`]);
-    }
-    if (isMessageEvent(name) && !options.includeBotMessages) filters.push(skipOwnBotMessages);
-    if (options.match !== undefined) filters.push(textFilter(options.match));
+    const filters = messageFilters(`event ${name}`, isMessageEvent(name), options, 'NEW_MESSAGE and UPDATED_MESSAGE');
     this.table.add(`event:${name}`, chainOf(filters, rest as Middleware<EventContext<T>>[]));
+    return this;
+  }
+
+  /**
+   * Handles a Watson-style webhook event (PROTOCOL.md 8) by name, for an app that registered a
+   * webhook: acked before the handler runs, like events. Needs `webhookSecret` (the enable-time
+   * challenge is answered for you) or a receiver that verifies webhooks itself. Message webhooks
+   * accept `match` and `includeBotMessages` like message events.
+   * @example app.webhook('message-created', { match: /^deploy/ }, (ctx) => ctx.reply(`Deploying for ${ctx.payload.userId}`));
+   */
+  webhook<N extends WebhookEventName>(name: N, ...handlers: Middleware<WebhookContext<N>>[]): this;
+  webhook<N extends WebhookEventName>(name: N, options: MessageEventOptions, ...handlers: Middleware<WebhookContext<N>>[]): this;
+  webhook<N extends WebhookEventName>(name: N, ...rest: (MessageEventOptions | Middleware<WebhookContext<N>>)[]): this {
+    const problems: string[] = [];
+    if (!isWebhookEventName(name)) problems.push(`Unknown webhook event "${String(name)}" (known: ${WEBHOOK_EVENT_NAMES.join(', ')}).`);
+    if (!this.takesWebhooks) problems.push('app.webhook needs webhookSecret (shown once when the webhook was created), or a receiver that verifies webhooks.');
+    if (problems.length > 0) throw new AppConfigError(problems);
+    const options = typeof rest[0] === 'object' ? (rest.shift() as MessageEventOptions) : {};
+    const isMessage = name === 'message-created' || name === 'message-edited';
+    const filters = messageFilters(`webhook ${name}`, isMessage, options, 'message-created and message-edited');
+    this.table.add(webhookKey(name), chainOf(filters, rest as Middleware<WebhookContext<N>>[]));
     return this;
   }
 

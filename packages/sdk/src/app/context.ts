@@ -9,6 +9,8 @@ import type {
   SlashCommandPayload,
   View,
   ViewActionPayload,
+  WebhookEventName,
+  WebhookEventOf,
 } from '@switchboard/protocol';
 import type { ApiClient, MessageContent } from '../client/index.js';
 import type { AckReply } from '../receivers/receiver.js';
@@ -64,6 +66,15 @@ export interface ActionContext extends BaseContext<BlockInteractionPayload>, Mod
 }
 export interface EventContext<T extends EventType = EventType> extends BaseContext<EventPayload<T>> {
   /** The `match` option's result on the message text, for message events registered with one. */
+  match: RegExpMatchArray | undefined;
+}
+
+/**
+ * A Watson webhook event (PROTOCOL.md 8). Acked before the handler runs, like events; `say`,
+ * `reply` and `ephemeral` act in the event's channel through the bot client.
+ */
+export interface WebhookContext<N extends WebhookEventName = WebhookEventName> extends BaseContext<WebhookEventOf<N>> {
+  /** The `match` option's result on the message content, for message webhooks registered with one. */
   match: RegExpMatchArray | undefined;
 }
 

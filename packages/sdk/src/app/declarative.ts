@@ -1,5 +1,5 @@
-import type { EventType } from '@switchboard/protocol';
-import type { ActionContext, CommandContext, EventContext, ShortcutContext, ViewContext } from './context.js';
+import type { EventType, WebhookEventName } from '@switchboard/protocol';
+import type { ActionContext, CommandContext, EventContext, ShortcutContext, ViewContext, WebhookContext } from './context.js';
 import type { MenuProducer, MessageEventOptions } from './listener-chains.js';
 
 /**
@@ -13,6 +13,11 @@ export type Handler<C> = (ctx: C) => unknown;
 /** One entry per event; `T` ties the handler's context to the event name. */
 export type EventListenerSpec = { [T in EventType]: { name: T; handler: Handler<EventContext<T>> } & MessageEventOptions }[EventType];
 
+/** One entry per webhook event (PROTOCOL.md 8); `N` ties the handler's context to the name. */
+export type WebhookListenerSpec = {
+  [N in WebhookEventName]: { name: N; handler: Handler<WebhookContext<N>> } & MessageEventOptions;
+}[WebhookEventName];
+
 export interface DeclarativeListeners {
   slashCommands?: readonly { command: string; handler: Handler<CommandContext> }[];
   shortcuts?: readonly { name: string; handler: Handler<ShortcutContext> }[];
@@ -21,6 +26,8 @@ export interface DeclarativeListeners {
   /** View handlers keyed by `callbackId` (`'*'` for any). */
   viewAction?: { onSubmit?: Readonly<Record<string, Handler<ViewContext>>>; onClose?: Readonly<Record<string, Handler<ViewContext>>> };
   dynamicMenus?: readonly { onAction: string; producer: MenuProducer }[];
+  /** Watson-style webhook events, for an app that registered a webhook (needs `webhookSecret`). */
+  webhooks?: readonly WebhookListenerSpec[];
 }
 
 /** The builder surface the declarative form needs; `App` implements it. */
@@ -31,6 +38,7 @@ export interface ListenerBuilder {
   action(onAction: string, handler: Handler<ActionContext>): unknown;
   view(filter: { callbackId?: string; viewActionType?: 'SUBMIT' | 'CLOSE' }, handler: Handler<ViewContext>): unknown;
   menu(onAction: string, producer: MenuProducer): unknown;
+  webhook<N extends WebhookEventName>(name: N, options: MessageEventOptions, handler: Handler<WebhookContext<N>>): unknown;
 }
 
 /**
@@ -54,4 +62,8 @@ export function registerDeclarative(app: ListenerBuilder, listeners: Declarative
     }
   }
   for (const { onAction, producer } of listeners.dynamicMenus ?? []) app.menu(onAction, producer);
+  for (const spec of listeners.webhooks ?? []) {
+    const { name, handler, ...options } = spec;
+    app.webhook(name, options, handler as Handler<WebhookContext>);
+  }
 }

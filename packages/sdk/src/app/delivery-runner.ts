@@ -1,18 +1,18 @@
-import { AppPayload, type EventType, isInteractivePayload, parseEventBody } from '@switchboard/protocol';
+import { AppPayload, type EventType, isInteractivePayload, parseEventBody, WebhookEvent } from '@switchboard/protocol';
 import { z } from 'zod';
 import type { ApiClient } from '../client/index.js';
 import type { DeliveryDeduper } from '../delivery-deduper.js';
 import type { AckFn, AckReply, Delivery, ReceiverHost } from '../receivers/receiver.js';
 import type { BotCredentials, BotIdentity } from './bot-credentials.js';
 import { type ContextDeps, DeliveryContext } from './context.js';
-import { type AnyContext, type Chain, type DispatchTable, placeOf, routeKey } from './dispatch-table.js';
+import { type AnyContext, type Chain, type DispatchTable, placeOf, routeKey, webhookKey, webhookPlaceOf } from './dispatch-table.js';
 import { wasHandled } from './listener-chains.js';
 import { type Middleware, runMiddleware } from './middleware.js';
 
 /** What an error listener learns besides the error. */
 export interface ErrorInfo {
   /** The delivery being handled, when the error came from one. */
-  payload?: AppPayload;
+  payload?: AppPayload | WebhookEvent;
   deliveryId?: string;
 }
 
@@ -107,6 +107,10 @@ export class DeliveryRunner implements ReceiverHost {
         pending.answer(EMPTY_ACK);
         return;
       }
+      if (delivery.scheme === 'watson') {
+        await this.runWebhook(delivery.payload, pending);
+        return;
+      }
       const parsed = AppPayload.safeParse(delivery.payload);
       if (!parsed.success) {
         pending.answer({ status: 400, body: { message: 'The payload does not match the protocol.' } });
@@ -186,6 +190,26 @@ export class DeliveryRunner implements ReceiverHost {
       }
     }
     await this.forgetCredentials(payload.eventType, payload.workspaceId, body).catch((error: unknown) => this.reportError(error, { payload, deliveryId }));
+  }
+
+  /** A Watson webhook event (PROTOCOL.md 8): acked at once (the platform wants 2xx within 3 s), then its listeners. */
+  private async runWebhook(raw: unknown, pending: PendingDelivery): Promise<void> {
+    const { deliveryId } = pending;
+    const parsed = WebhookEvent.safeParse(raw);
+    if (!parsed.success) {
+      pending.answer({ status: 400, body: { message: 'The payload is not a known webhook event.' } });
+      this.reportError(new Error(`Invalid webhook event: ${z.prettifyError(parsed.error)}`), { deliveryId });
+      return;
+    }
+    pending.answer(EMPTY_ACK);
+    const event = parsed.data;
+    const chains = this.options.table.get(webhookKey(event.type));
+    if (chains.length === 0) return;
+    if (this.options.credentials.store) await this.loadBot(pending, event.workspaceId);
+    const ctx: AnyContext = new DeliveryContext(event, deliveryId, webhookPlaceOf(event), pending);
+    for (const chain of chains) {
+      await this.run(chain, ctx).catch((error: unknown) => this.reportError(error, { payload: event, deliveryId }));
+    }
   }
 
   private run(chain: Chain, ctx: AnyContext): Promise<void> {

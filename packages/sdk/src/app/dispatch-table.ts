@@ -1,4 +1,4 @@
-import type { AppPayload } from '@switchboard/protocol';
+import type { AppPayload, WebhookEvent, WebhookEventName } from '@switchboard/protocol';
 import type { DeliveryContext, Place } from './context.js';
 import type { Middleware } from './middleware.js';
 
@@ -36,6 +36,30 @@ export function routeKey(payload: AppPayload): string {
 /** @example commandKey('/Echo') // "command:/echo" */
 export function commandKey(command: string): string {
   return `command:${command.toLowerCase()}`;
+}
+
+/** @example webhookKey('message-created') // "webhook:message-created" */
+export function webhookKey(name: WebhookEventName): string {
+  return `webhook:${name}`;
+}
+
+/**
+ * Where a webhook event happened: its fields already have the names a {@link Place} uses.
+ * @example webhookPlaceOf(event).channelId
+ */
+export function webhookPlaceOf(event: WebhookEvent): Place {
+  // Loose objects: fields other events lack read as unknown, so each is checked to be a string.
+  const field = (key: 'userId' | 'threadRootId' | 'messageId') => {
+    const value = (event as Record<string, unknown>)[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  return {
+    workspaceId: event.workspaceId,
+    channelId: event.channelId,
+    userId: field('userId'),
+    threadRootId: field('threadRootId'),
+    messageId: field('messageId'),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MenuOption, ViewActionType } from '@switchboard/protocol';
+import { AppConfigError } from './config-error.js';
 import type { MenuContext, ViewContext } from './context.js';
 import type { AnyContext, Chain } from './dispatch-table.js';
 import type { Middleware } from './middleware.js';
@@ -38,9 +39,18 @@ export interface MessageEventOptions {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// Message events carry text and author as body.tx / body.aId; message webhooks as content / userId.
+type MessageShapes = { body?: { tx?: unknown; aId?: unknown }; content?: unknown; userId?: unknown };
+
 function messageText(ctx: AnyContext): string | undefined {
-  const body = (ctx.payload as { body?: { tx?: unknown } }).body;
-  return typeof body?.tx === 'string' ? body.tx : undefined;
+  const payload = ctx.payload as MessageShapes;
+  const text = payload.body ? payload.body.tx : payload.content;
+  return typeof text === 'string' ? text : undefined;
+}
+
+function messageAuthor(ctx: AnyContext): unknown {
+  const payload = ctx.payload as MessageShapes;
+  return payload.body ? payload.body.aId : payload.userId;
 }
 
 /** @example textFilter('deploy') */
@@ -57,10 +67,26 @@ export function textFilter(match: string | RegExp): Middleware<AnyContext> {
 
 /** Drops messages written by this app's own bot (known from the token store). */
 export const skipOwnBotMessages: Middleware<AnyContext> = (ctx, next) => {
-  const author = (ctx.payload as { body?: { aId?: unknown } }).body?.aId;
-  if (ctx.botUserId !== undefined && author === ctx.botUserId) return;
+  if (ctx.botUserId !== undefined && messageAuthor(ctx) === ctx.botUserId) return;
   return next();
 };
+
+/**
+ * The filters a listener's `match` / `includeBotMessages` options stand for. Refuses unknown
+ * options, and these two on anything but a message listener (`what` names it in the error).
+ * @example messageFilters('event NEW_MESSAGE', true, { match: /^hi/ }) // [skipOwnBotMessages, textFilter(/^hi/)]
+ */
+export function messageFilters(what: string, isMessage: boolean, options: MessageEventOptions, messageNames: string): Middleware<AnyContext>[] {
+  const unknown = Object.keys(options).filter((key) => key !== 'match' && key !== 'includeBotMessages');
+  if (unknown.length > 0) throw new AppConfigError([`Unknown option(s) for ${what}: ${unknown.join(', ')}.`]);
+  if ((options.match !== undefined || options.includeBotMessages !== undefined) && !isMessage) {
+    throw new AppConfigError([`match and includeBotMessages only apply to ${messageNames}, not ${what}.`]);
+  }
+  const filters: Middleware<AnyContext>[] = [];
+  if (isMessage && !options.includeBotMessages) filters.push(skipOwnBotMessages);
+  if (options.match !== undefined) filters.push(textFilter(options.match));
+  return filters;
+}
 
 export interface ViewFilter {
   /** Only views with this `callbackId` (exact, or matching the pattern). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ManifestInput } from '@switchboard/protocol';
+import { type ManifestInput, signOutbound } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Receiver, ReceiverHost } from '../receivers/receiver.js';
 import { signedDelivery } from '../receivers/signed-delivery.js';
@@ -49,6 +49,28 @@ const configError = (run: () => unknown) => {
 };
 
 describe('start-up validation', () => {
+  it('checks webhook listeners: a known name, a secret or receiver to verify them, message options only on messages', async () => {
+    expect(configError(() => createApp({ manifest, signingSecret }).webhook('message-created', () => {}))).toMatch(/needs webhookSecret/);
+    const app = createApp({ manifest, signingSecret, webhookSecret: 'w', onError: () => {} });
+    expect(configError(() => app.webhook('message-sent' as never, () => {}))).toMatch(/Unknown webhook event "message-sent" \(known: message-created/);
+    expect(configError(() => app.webhook('space-created', { match: 'x' }, () => {}))).toMatch(/only apply to message-created and message-edited/);
+    const seen: string[] = [];
+    app.webhook('message-created', { match: /^deploy (\w+)/ }, (ctx) => void seen.push(ctx.match?.[1] ?? ''));
+    expect(
+      createApp({ manifest, signingSecret, webhookSecret: 'w', webhooks: [{ name: 'message-created', match: /^deploy (\w+)/, handler: () => {} }] }).routes,
+    ).toEqual(app.routes);
+    const send = async (event: object) => {
+      const body = JSON.stringify(event);
+      const response = await app.fetch(new Request('http://app/hooks', { method: 'POST', body, headers: { 'x-outbound-token': signOutbound('w', body) } }));
+      return response.status;
+    };
+    const event = { type: 'message-created', messageId: 'M1', channelId: 'C1', spaceId: 'C1', workspaceId: 'W1', userId: 'U1', time: 1 };
+    expect(await send({ ...event, content: 'deploy api' })).toBe(200);
+    expect(await send({ ...event, content: 'hello' })).toBe(200);
+    expect(await send({ type: 'message-created', messageId: 'M1' })).toBe(400);
+    expect(seen).toEqual(['api']);
+  });
+
   it('refuses a missing or empty signing secret for an app served over HTTP', () => {
     expect(configError(() => createApp({ manifest } as AppOptions))).toMatch(/signingSecret is missing/);
     expect(configError(() => createApp({ manifest, signingSecret: '' }))).toMatch(/signingSecret is missing/);

@@ -88,9 +88,11 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
       send(httpReplyOf(reply));
     };
     // handle() never rejects and always acks; the catch is a last line of defence.
-    host.handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount }, ack).catch((error: unknown) => {
-      host.reportError(error);
-      ack({ status: 500, body: {} });
-    });
+    host
+      .handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount, scheme: result.scheme }, ack)
+      .catch((error: unknown) => {
+        host.reportError(error);
+        ack({ status: 500, body: {} });
+      });
   };
 }

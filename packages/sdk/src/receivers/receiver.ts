@@ -17,6 +17,11 @@ export interface Delivery {
   deliveryId?: string;
   /** How many times the platform already tried, when it says so. */
   retryCount?: number;
+  /**
+   * Which wire it came over: `pumble` app deliveries (PROTOCOL.md 6, the default) or `watson`
+   * webhook events (section 8: flat `{"type": "message-created", …}`), as from the relay.
+   */
+  scheme?: 'pumble' | 'watson';
 }
 
 /**
