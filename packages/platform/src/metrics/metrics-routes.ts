@@ -42,7 +42,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<MetricsRoutesOptions> = async 
       schema: {
         tags: ['ops'],
         summary: 'Prometheus metrics (loopback clients, or Authorization: Bearer <metrics token> when one is configured)',
-        headers: z.object({ authorization: z.string().max(512).optional() }),
+        headers: z.looseObject({ authorization: z.string().max(512).optional() }),
         response: { 200: z.string().describe('Prometheus text format 0.0.4'), ...errorResponses },
       },
     },

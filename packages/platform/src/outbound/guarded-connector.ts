@@ -54,7 +54,7 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
  */
 export function guardedConnector(policy: OutboundPolicy, options: buildConnector.BuildOptions = {}): buildConnector.connector | undefined {
   if (policy.allowPrivateTargets) return undefined;
-  const connect = buildConnector({ ...options, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
+  const connect = buildConnector({ ...options, lookup: guardedLookup(policy) });
   return (target, callback) => {
     const host = target.hostname;
     if (isIP(host) !== 0) {
