@@ -90,6 +90,7 @@ export class AttemptLog {
     return this.flush();
   }
 
+  /** Pruning rides on writes: a table that receives nothing does not grow. */
   private async pruneIfDue(): Promise<void> {
     const now = this.clock.now();
     if (now - this.lastPrune < this.pruneEveryMs) return;

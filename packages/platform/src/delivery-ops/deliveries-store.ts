@@ -61,7 +61,11 @@ function attempt(row: Selectable<EventDeliveryAttemptsTable>): Attempt {
 export class DeliveriesStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Newest first; walks the outbox by id (time-ordered) so a page costs its size, not the table's. */
+  /**
+   * Newest first, by id (ids are time-ordered). Walks the primary key backwards filtering by app —
+   * cheap for an app with recent deliveries — rather than adding an (app_id, id) index that every
+   * enqueue on the hot path would pay for; `status=pending` uses the outbox's partial lane index.
+   */
   async list(appId: string, query: DeliveryListQuery, now: number): Promise<{ deliveries: Delivery[]; nextCursor: string | null }> {
     let select = this.db.selectFrom('event_outbox').select(SUMMARY_COLUMNS).where('app_id', '=', appId);
     if (query.status) select = select.where('status', '=', query.status);
