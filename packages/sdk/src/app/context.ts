@@ -9,6 +9,7 @@ import type {
   SlashCommandPayload,
   View,
   ViewActionPayload,
+  ViewErrorsReply,
   WebhookEventName,
   WebhookEventOf,
 } from '@switchboard/protocol';
@@ -58,7 +59,14 @@ export interface ModalCapable {
 
 export interface CommandContext extends BaseContext<SlashCommandPayload>, ModalCapable {}
 export interface ShortcutContext extends BaseContext<ShortcutPayload>, ModalCapable {}
-export interface ViewContext extends BaseContext<ViewActionPayload>, ModalCapable {}
+export interface ViewContext extends BaseContext<ViewActionPayload>, ModalCapable {
+  /**
+   * Refuses a submit with a message per block id; the view stays open showing them (Switchboard;
+   * a Pumble platform ignores it and closes the view).
+   * @example if (!ctx.payload.view.state?.values.reason?.text) return ctx.showErrors({ reason: 'Say why' });
+   */
+  showErrors(errors: Record<string, string>): void;
+}
 export interface MenuContext extends BaseContext<DynamicMenuPayload> {}
 export interface ActionContext extends BaseContext<BlockInteractionPayload>, ModalCapable {
   /** `payload.payload` decoded from JSON (the value entered or selected); the raw string when it is not JSON. */
@@ -149,6 +157,13 @@ export class DeliveryContext<P extends object> {
   openModal(view: View, action: ModalAction = 'OPEN'): void {
     const triggerId = (this.payload as { triggerId?: string }).triggerId ?? '';
     this.deps.answer({ status: 200, body: { triggerId, view, viewType: 'NATIVE', action } });
+  }
+
+  showErrors(errors: Record<string, string>): void {
+    // AckReply (receivers/receiver.ts) does not list the errors reply yet; this body is still a
+    // `{message?}` reply, with the one extra field the platform reads.
+    const body: ViewErrorsReply & { message?: string } = { errors };
+    this.deps.answer({ status: 200, body });
   }
 
   say(content: MessageContent | string): Promise<Message> {

@@ -31,6 +31,7 @@ interface TriggerResult {
   outcome: string;
   view?: { id: string; view: { callbackId?: string } };
   closedViewIds?: string[];
+  errors?: Record<string, string>;
 }
 
 describe('an SDK app receives every trigger type from the real platform, and its replies take effect', () => {
@@ -47,6 +48,7 @@ describe('an SDK app receives every trigger type from the real platform, and its
           .shortcut('open_form', (ctx) => ctx.openModal(FORM))
           .shortcut('quote', (ctx) => ctx.ack(`quoting ${'messageId' in ctx.payload ? ctx.payload.messageId : ''}`))
           .view({ callbackId: 'form', viewActionType: 'SUBMIT' }, async (ctx) => {
+            if (!ctx.payload.view.state?.values.reason?.reason_text) return ctx.showErrors({ reason: 'Say why' });
             ctx.ack();
             await ctx.say(`reason: ${String(ctx.payload.view.state?.values.reason?.reason_text)}`);
           })
@@ -87,11 +89,13 @@ describe('an SDK app receives every trigger type from the real platform, and its
     await t?.stop();
   });
 
-  it('GLOBAL shortcut → openModal opens the view; SUBMIT reaches the view listener with the state; its ack closes it', async () => {
+  it('GLOBAL shortcut → openModal opens the view; SUBMIT reaches the view listener with the state; showErrors keeps it open, ack closes it', async () => {
     const alice = t.as('alice');
     const opened = (await alice.call('POST', '/v1/shortcuts/invoke', { appId: t.appId, name: 'open_form', channelId: general })).body as TriggerResult;
     expect(opened).toMatchObject({ outcome: 'acked', view: { view: { callbackId: 'form' } } });
     const viewId = opened.view?.id ?? '';
+    const refused = (await alice.call('POST', `/v1/views/${viewId}/submit`, { state: { values: {} } })).body as TriggerResult;
+    expect(refused).toMatchObject({ outcome: 'acked', errors: { reason: 'Say why' }, view: { id: viewId, errors: { reason: 'Say why' } } });
     const submitted = (await alice.call('POST', `/v1/views/${viewId}/submit`, { state: { values: { reason: { reason_text: 'hotfix' } } } }))
       .body as TriggerResult;
     expect(submitted).toMatchObject({ outcome: 'acked', closedViewIds: [viewId] });
