@@ -26,6 +26,33 @@ describe('DeliveryDeduper', () => {
     expect(dedupe.isDuplicate('d-1')).toBe(false);
   });
 
+  it('agrees with a plain LRU model over a long run of hits, misses, evictions and forgets', () => {
+    const capacity = 50;
+    const dedupe = new DeliveryDeduper({ capacity });
+    const model: string[] = []; // least recent first
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const mismatches: string[] = [];
+    for (let step = 0; step < 20_000; step += 1) {
+      const id = `d-${Math.floor(random() * 120)}`;
+      if (random() < 0.1) {
+        dedupe.forget(id);
+        if (model.includes(id)) model.splice(model.indexOf(id), 1);
+        continue;
+      }
+      const seen = model.includes(id);
+      if (dedupe.isDuplicate(id) !== seen) mismatches.push(`step ${step}: ${id}`);
+      if (seen) model.splice(model.indexOf(id), 1);
+      model.push(id);
+      if (model.length > capacity) model.shift();
+      if (dedupe.size !== model.length) mismatches.push(`step ${step}: size ${dedupe.size} != ${model.length}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('refuses a nonsensical capacity', () => {
     expect(() => new DeliveryDeduper({ capacity: 0 })).toThrow(RangeError);
   });
