@@ -124,6 +124,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     socket: socketMode.transport,
   };
   const metrics = new DeliveryMetrics({ depth: () => outbox.depth(clock.now()), gatedEndpoints: (): number => dispatcher.gatedEndpoints() });
+  outbound.onRefused((range) => metrics.outboundRefused(range));
   const attemptLog = new AttemptLog(store.db, clock, { onError: (err) => log.error({ err }, 'delivery attempt log error') });
   // Metrics and the attempt log watch deliveries through wrapped transports and the result hook.
   const observer = new DeliveryObserver(clock, attemptLog, metrics);

@@ -31,6 +31,7 @@ export class DeliveryMetrics {
   readonly registry = new Registry();
   private readonly deliveries: Counter<'outcome' | 'transport'>;
   private readonly attempts: Histogram<'transport' | 'result'>;
+  private readonly refusedTargets: Counter<'range'>;
   // Label children resolved once: the hot path then skips prom-client's per-call label hashing.
   private readonly deliveryChildren = new Map<string, { inc(): void }>();
   private readonly attemptChildren = new Map<string, { observe(value: number): void }>();
@@ -49,6 +50,12 @@ export class DeliveryMetrics {
       help: 'Duration of one delivery attempt, from send to outcome, by transport and result',
       labelNames: ['transport', 'result'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.refusedTargets = new Counter({
+      name: 'switchboard_outbound_refused_total',
+      help: 'Outbound connections (events, triggers, webhook verification) refused by the URL-safety policy, by address range',
+      labelNames: ['range'],
       registers: [this.registry],
     });
     // One depth query per scrape serves both gauges.
@@ -101,6 +108,11 @@ export class DeliveryMetrics {
       this.deliveryChildren.set(key, child);
     }
     child.inc();
+  }
+
+  /** An outbound connection was refused (rare: no label-child cache needed). */
+  outboundRefused(range: string): void {
+    this.refusedTargets.inc({ range });
   }
 
   get contentType(): string {

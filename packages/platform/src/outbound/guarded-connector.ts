@@ -25,6 +25,11 @@ export function isForbiddenTarget(error: unknown): error is ForbiddenTargetError
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === TARGET_FORBIDDEN;
 }
 
+function refuse(policy: OutboundPolicy, host: string, address: string, range: SpecialRange | 'unknown'): ForbiddenTargetError {
+  policy.refused(range);
+  return new ForbiddenTargetError(host, address, range);
+}
+
 /**
  * A resolver that only returns addresses the policy allows: a host name resolving to both a
  * public and an internal address is connected to the public one; one resolving only to
@@ -37,7 +42,7 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
       const allowed = addresses.filter((entry) => policy.refusal(hostname, entry.address) === undefined);
       if (allowed.length === 0) {
         const first = addresses[0]?.address ?? '';
-        return callback(new ForbiddenTargetError(hostname, first, policy.refusal(hostname, first) ?? 'unknown'), '', 0);
+        return callback(refuse(policy, hostname, first, policy.refusal(hostname, first) ?? 'unknown'), '', 0);
       }
       if (options.all) return callback(null, allowed);
       callback(null, allowed[0].address, allowed[0].family);
@@ -59,7 +64,7 @@ export function guardedConnector(policy: OutboundPolicy, options: buildConnector
     const host = target.hostname;
     if (isIP(host) !== 0) {
       const range = policy.refusal(host, host);
-      if (range) return callback(new ForbiddenTargetError(host, host, range), null);
+      if (range) return callback(refuse(policy, host, host, range), null);
     }
     connect(target, (error, socket) => {
       if (error || !socket) return callback(error ?? new Error('connect failed'), null);
@@ -67,7 +72,7 @@ export function guardedConnector(policy: OutboundPolicy, options: buildConnector
       const range = remote === undefined ? 'unknown' : policy.refusal(host, remote);
       if (range) {
         socket.destroy();
-        return callback(new ForbiddenTargetError(host, remote ?? 'unknown', range), null);
+        return callback(refuse(policy, host, remote ?? 'unknown', range), null);
       }
       callback(null, socket);
     });

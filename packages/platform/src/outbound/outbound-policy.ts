@@ -34,6 +34,7 @@ export class OutboundPolicy {
   private readonly addresses = new BlockList();
   private readonly hosts = new Set<string>();
   private readonly suffixes: string[] = [];
+  private readonly refusedListeners: ((range: SpecialRange | 'unknown') => void)[] = [];
 
   /** @throws Error naming the entry when an allowlist entry is neither an address, a CIDR nor a host name (fail at start-up). */
   constructor(options: OutboundPolicyOptions) {
@@ -59,6 +60,16 @@ export class OutboundPolicy {
     }
     if (host.startsWith('*.')) this.suffixes.push(host.slice(1));
     else this.hosts.add(host);
+  }
+
+  /** Told of every connection refused under this policy (metrics). Listeners must not throw. */
+  onRefused(listener: (range: SpecialRange | 'unknown') => void): void {
+    this.refusedListeners.push(listener);
+  }
+
+  /** Called by the guarded connector when it refuses a connection. */
+  refused(range: SpecialRange | 'unknown'): void {
+    for (const listener of this.refusedListeners) listener(range);
   }
 
   /** True when connections to this host skip the address checks (allowPrivateTargets, or an allowlisted host name). */

@@ -75,4 +75,12 @@ describe('outbound URL safety: a production platform refuses loopback targets', 
     expect(res.body.message).toMatch(/loopback/);
     expect(watson.challenges).toEqual([]);
   });
+
+  it('counts every refusal on /metrics by address range', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('switchboard_outbound_refused_total{range="loopback"}'));
+    // At least: the slash command, the event's first attempt and the verification above.
+    expect(Number(line?.split(' ').at(-1))).toBeGreaterThanOrEqual(3);
+    expect(text).not.toMatch(/switchboard_outbound_refused_total\{range="(?!loopback)/);
+  });
 });
