@@ -209,6 +209,17 @@ for (const dialect of await dialects()) {
       aliceWs.close();
     });
 
+    it('a slash command may answer with a modal too (same reply handling)', async () => {
+      receiver.answer = (r) => ({
+        status: 200,
+        body: { triggerId: r.body.triggerId, viewType: 'NATIVE', action: 'OPEN', view: { type: 'MODAL', callbackId: 'asked', blocks: [] } },
+      });
+      const res = await call<Result & { slashCommand: string }>(t.url, alice.token, 'POST', `/v1/channels/${it_.general}/messages`, { text: '/ask what' });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ slashCommand: '/ask', outcome: 'acked', appId: it_.app.id, view: { parentId: null, view: { callbackId: 'asked' } } });
+      expect((await receiver.waitFor((r) => r.body.triggerId === res.body.triggerId)).body).toMatchObject({ messageType: 'SLASH_COMMAND', text: 'what' });
+    });
+
     it('a malformed modal reply, or one with another triggerId, is invalid_reply for the person, never a 5xx', async () => {
       const aliceWs = await listenAs(t.url, alice.token);
       receiver.answer = (r) => ({ status: 200, body: { triggerId: r.body.triggerId, viewType: 'NATIVE', action: 'OPEN', view: { blocks: 'no' } } });
