@@ -341,10 +341,14 @@ async function runOn(dialect: DialectName, apps: number, withSlash: boolean): Pr
       await receipts.waitFor(warm.sentAt.size * apps, DRAIN_TIMEOUT_MS);
       receipts.reset();
       const cpuBefore = platform.cpuMs();
+      const ownCpuBefore = process.cpuUsage();
       const log = await postFor(platform.url, login.token, general, SECONDS * 1000, rate);
       await receipts.waitFor(log.sentAt.size * apps, DRAIN_TIMEOUT_MS);
       const cpuAfter = platform.cpuMs();
+      const ownCpu = process.cpuUsage(ownCpuBefore);
       const scenario = measure(log, receipts, apps, connections, targets, variant);
+      // This process is the load generator and the receiving apps together.
+      if (scenario.result) scenario.result.clientCpuPercent = Math.round((ownCpu.user + ownCpu.system) / 10 / scenario.result.durationMs);
       if (cpuBefore !== undefined && cpuAfter !== undefined && scenario.result)
         scenario.serverCpuPercent = Math.round((100 * (cpuAfter - cpuBefore)) / scenario.result.durationMs);
       receipts.reset();

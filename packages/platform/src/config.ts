@@ -33,6 +33,13 @@ export interface PlatformConfig {
   interactionLoadingTimeoutMs: number;
   /** Shortcuts, clicks, menu queries and view actions one person may start per minute, per route (each calls an app). */
   triggerRateLimitPerMinute: number;
+  /**
+   * Event deliveries of one app+channel lane in flight at once. 1 (default): strict order, a
+   * failing event holds everything behind it. N > 1: up to N pipelined in order on the lane's
+   * connection, faster on busy channels, but when an app rejects one event, up to N-1 already
+   * sent after it may arrive before its retry.
+   */
+  deliveryLaneWindow: number;
   /** Requests per second one app token may make before 429 + Retry-After. */
   appRateLimitPerSecond: number;
   /** Lifetime of app-identity JWTs (client credentials) in seconds. */
@@ -77,6 +84,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     triggerTimeoutMs: 3_000,
     interactionLoadingTimeoutMs: 10_000,
     triggerRateLimitPerMinute: 600,
+    deliveryLaneWindow: Math.max(1, Math.floor(Number(process.env.SWITCHBOARD_DELIVERY_LANE_WINDOW ?? 1)) || 1),
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,

@@ -120,7 +120,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const outbox = new OutboxStore(store.db, store.dialect);
   const targets = new RegistryDeliveryTargets(apps, box, clock, webhooks.targets);
   const transports: Partial<Record<TransportName, DeliveryTransport>> = {
-    http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound }),
+    http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound, laneWindow: config.deliveryLaneWindow }),
     socket: socketMode.transport,
   };
   const metrics = new DeliveryMetrics({ depth: () => outbox.depth(clock.now()), gatedEndpoints: (): number => dispatcher.gatedEndpoints() });
@@ -134,6 +134,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     transports: Object.fromEntries(
       Object.entries(transports).map(([name, transport]) => [name, observer.wrap(name as TransportName, transport)]),
     ) as typeof transports,
+    laneWindow: config.deliveryLaneWindow,
     clock,
     onResult: observer.onResult,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
-import { EndpointGates } from './endpoint-gates.js';
-import type { OutboxRow, OutboxStore, RowResult } from './outbox-store.js';
+import { type DeliverySource, EndpointGates } from './endpoint-gates.js';
+import { laneKey, type OutboxRow, type OutboxStore, type RowResult, sourceKey } from './outbox-store.js';
 import { GIVE_UP_AFTER_MS, nextAttemptAt, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
 import type { DeliveryTargets, TransportName } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
@@ -22,6 +23,14 @@ export interface DispatcherOptions {
   pollIntervalMs?: number;
   /** How long a claim is held before another node may retake it; must exceed a lane's sends. */
   leaseMs?: number;
+  /**
+   * Deliveries of one lane (app + channel) in flight at once. They are started in order and, over
+   * HTTP, pipelined on the lane's own connection, so they reach the app in order. Only when the
+   * app fails one (non-2xx) while later ones of the window succeed can those later ones arrive
+   * before its retry; everything not yet sent waits behind the failed one. 1 = strict
+   * stop-and-wait ordering.
+   */
+  laneWindow?: number;
   /** Consecutive failures that gate an endpoint. */
   tripAfterFailures?: number;
   /** Outcomes written per transaction at most. */
@@ -31,10 +40,16 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
+/** One settled (or not attempted) row of a lane. */
+interface Attempt {
+  row: OutboxRow;
+  result: RowResult;
+  outcome?: DeliveryOutcome;
+  latencyMs: number;
+}
+
 const WAKE_COALESCE_MS = 5;
 const FLUSH_DELAY_MS = 2;
-
-const laneKey = (row: OutboxRow) => `${row.app_id}\u0000${row.channel_key}`;
 
 /**
  * Claims due outbox rows in batches, delivers them concurrently (lanes in parallel, each lane
@@ -50,13 +65,15 @@ export class DeliveryDispatcher {
   private readonly maxInFlight: number;
   private readonly leaseMs: number;
   private readonly recordBatchSize: number;
+  private readonly laneWindow: number;
   private readonly abort = new AbortController();
   private readonly lanes = new Set<Promise<void>>();
-  /** Keys of the lanes this node is delivering: the next claim does not look at them. */
+  /** Keys of the lanes this node is delivering or has outcomes of not yet written: claims pass them over. */
   private readonly activeLanes = new Set<string>();
-  /** A lane ended since the last claim: its next rows (or released ones) may be claimable once recorded. */
-  private laneEnded = false;
+  /** Lanes done sending whose outcomes are in the results not yet written: freed by the next flush. */
+  private endedLanes: string[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeSoon: NodeJS.Immediate | undefined;
   private inFlight = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -76,6 +93,9 @@ export class DeliveryDispatcher {
     this.maxInFlight = options.maxInFlight ?? 2_000;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.recordBatchSize = options.recordBatchSize ?? 500;
+    this.laneWindow = Math.max(1, options.laneWindow ?? 1);
+    // Every send in flight listens for stop(): thousands at once are expected, not a leak.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Starts polling. On SQLite this process is the only dispatcher, so leases left by a killed one are dropped. */
@@ -92,8 +112,12 @@ export class DeliveryDispatcher {
     if (this.stopped) return;
     // While lanes are busy, new rows mostly queue behind them: one claim per ~WAKE_COALESCE_MS
     // serves every post of that window instead of one claim per committed post.
+    // When idle, commits of the same event-loop turn (a group commit's posts) share one claim.
     if (this.activeLanes.size === 0) {
-      void this.pump();
+      this.wakeSoon ??= setImmediate(() => {
+        this.wakeSoon = undefined;
+        void this.pump();
+      });
       return;
     }
     this.wakeTimer ??= setTimeout(() => {
@@ -114,6 +138,12 @@ export class DeliveryDispatcher {
       const claimed = await this.pump();
       while (this.lanes.size > 0) await Promise.all([...this.lanes]);
       await this.flush();
+      // A flush that freed lanes starts a claim of its own: it belongs to this run.
+      const started = this.pumping;
+      if (started !== undefined) {
+        await started;
+        continue;
+      }
       if (claimed === 0 && this.lanes.size === 0 && !this.pumpAgain) return;
     }
   }
@@ -124,6 +154,7 @@ export class DeliveryDispatcher {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.wakeSoon) clearImmediate(this.wakeSoon);
     this.timer = undefined;
     this.abort.abort();
     await this.pumping?.catch(() => 0);
@@ -166,7 +197,7 @@ export class DeliveryDispatcher {
           now,
           leaseMs: this.leaseMs,
           owner: this.nodeId,
-          excludeApps: this.gates.excludedApps(now),
+          excludeSources: this.gates.excludedSources(now),
           skipLanes: this.activeLanes,
         });
         if (rows.length === 0) break;
@@ -184,14 +215,14 @@ export class DeliveryDispatcher {
     if (now - this.lastStaleSweep < RETRY_INTERVAL_MS) return;
     this.lastStaleSweep = now;
     const cutoff = now - GIVE_UP_AFTER_MS;
-    await this.store.failStale(this.gates.staleApps(cutoff), cutoff, now);
+    await this.store.failStale(this.gates.staleSources(cutoff), cutoff, now);
   }
 
   private launch(rows: OutboxRow[]): void {
     this.inFlight += rows.length;
     const lanes = new Map<string, OutboxRow[]>();
     for (const row of rows) {
-      const key = laneKey(row);
+      const key = laneKey(row.app_id, row.channel_key);
       const lane = lanes.get(key);
       if (lane) lane.push(row);
       else lanes.set(key, [row]);
@@ -202,29 +233,61 @@ export class DeliveryDispatcher {
         .catch((error) => this.options.onError?.(error))
         .finally(() => {
           this.lanes.delete(running);
-          this.activeLanes.delete(key);
-          this.laneEnded = true;
+          this.endedLanes.push(key);
+          this.scheduleFlush();
         });
       this.lanes.add(running);
     }
   }
 
-  /** Delivers a lane's rows in order; once one must wait, the rest of the lane waits behind it. */
+  /**
+   * Delivers a lane's rows in order with up to `laneWindow` in flight: sends start in row order
+   * (each is handed to its transport before the next is prepared) and outcomes are taken in
+   * row order. Once a row must wait (retry, or held by its gate), nothing after it is started;
+   * rows already in flight behind it keep what they got if delivered, else wait with it.
+   */
   private async runLane(rows: OutboxRow[]): Promise<void> {
-    for (let index = 0; index < rows.length; index += 1) {
-      const result = await this.deliverOne(rows[index]);
-      this.settle(rows[index], result.result, result.outcome, result.latencyMs);
-      if (result.result.kind === 'retry' || result.result.kind === 'release') {
-        const firstFailedAt = result.result.kind === 'release' ? result.result.firstFailedAt : null;
-        for (const rest of rows.slice(index + 1)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt }, undefined, 0);
-        return;
+    const inFlight: Promise<Attempt>[] = [];
+    let next = 0;
+    let waitingSince: number | null | undefined;
+    const startMore = async () => {
+      while (waitingSince === undefined && next < rows.length && inFlight.length < this.laneWindow) {
+        const started = await this.begin(rows[next]);
+        inFlight.push(started.attempt);
+        next += 1;
+        // A row that was not sent (held, no target) is settled before anything behind it starts.
+        if (!started.sent) return;
       }
+    };
+    await startMore();
+    while (inFlight.length > 0) {
+      const attempt = await (inFlight.shift() as Promise<Attempt>);
+      const { row, result } = attempt;
+      if (waitingSince !== undefined) {
+        // Behind a row that waits: a delivered one stays delivered (it overtook), others wait too.
+        if (result.kind === 'delivered') this.settle(row, result, attempt.outcome, attempt.latencyMs);
+        else this.settle(row, { id: row.id, kind: 'release', firstFailedAt: waitingSince }, undefined, 0);
+        continue;
+      }
+      this.settle(row, result, attempt.outcome, attempt.latencyMs);
+      if (result.kind === 'retry' || result.kind === 'release') waitingSince = result.kind === 'release' ? result.firstFailedAt : null;
+      else await startMore();
     }
+    for (const rest of rows.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
   }
 
-  private async deliverOne(row: OutboxRow): Promise<{ result: RowResult; outcome?: DeliveryOutcome; latencyMs: number }> {
+  /**
+   * Prepares one row (its target, its endpoint's gate) and hands it to the transport; `sent`
+   * says whether it went out. The transport call happens synchronously at the end, so rows
+   * begun one after the other are queued on the wire in that order.
+   */
+  private async begin(row: OutboxRow): Promise<{ sent: boolean; attempt: Promise<Attempt> }> {
     const now = this.clock.now();
-    const release = (firstFailedAt: number | null = null) => ({ result: { id: row.id, kind: 'release', firstFailedAt } as RowResult, latencyMs: 0 });
+    const done = (result: RowResult, outcome?: DeliveryOutcome, latencyMs = 0) => ({
+      sent: false,
+      attempt: Promise.resolve({ row, result, outcome, latencyMs }),
+    });
+    const release = (firstFailedAt: number | null = null) => done({ id: row.id, kind: 'release', firstFailedAt });
     if (this.stopped) return release();
     let target: Awaited<ReturnType<DeliveryTargets['resolve']>>;
     try {
@@ -232,18 +295,21 @@ export class DeliveryDispatcher {
     } catch (error) {
       // The registry being unavailable says nothing about the app: follow the schedule without counting an attempt.
       this.options.onError?.(error);
-      return this.scheduleRetry(row, now, { kind: 'retry', error: 'target_unavailable' }, 0);
+      const scheduled = this.scheduleRetry(row, now, { kind: 'retry', error: 'target_unavailable' });
+      return done(scheduled.result, scheduled.outcome);
     }
-    if (!target) return { result: { id: row.id, kind: 'cancelled', status: null, error: 'no_target', attempted: false }, latencyMs: 0 };
+    if (!target) return done({ id: row.id, kind: 'cancelled', status: null, error: 'no_target', attempted: false });
     const transport = this.options.transports[target.transport];
-    if (!transport) return this.scheduleRetry(row, now, { kind: 'retry', error: `no_transport_${target.transport}` }, 0);
-
+    if (!transport) {
+      const scheduled = this.scheduleRetry(row, now, { kind: 'retry', error: `no_transport_${target.transport}` });
+      return done(scheduled.result, scheduled.outcome);
+    }
     const endpoint = transport.endpointKey(target);
-    const admission = this.gates.admit(endpoint, row.app_id, now);
+    const source = { appId: row.app_id, target: row.target };
+    const admission = this.gates.admit(endpoint, source, now);
     if (admission === 'hold') {
       const since = row.first_failed_at ?? this.gates.failingSince(endpoint) ?? now;
-      if (scheduleExhausted(since, now))
-        return { result: { id: row.id, kind: 'failed', status: null, error: 'endpoint_failing', attempted: false }, latencyMs: 0 };
+      if (scheduleExhausted(since, now)) return done({ id: row.id, kind: 'failed', status: null, error: 'endpoint_failing', attempted: false });
       return release(since);
     }
     const delivery: Delivery = {
@@ -258,30 +324,36 @@ export class DeliveryDispatcher {
       target,
     };
     const started = performance.now();
-    const outcome = await transport.send(delivery, this.abort.signal);
-    const latencyMs = performance.now() - started;
-    const probe = admission === 'probe';
+    const sending = transport.send(delivery, this.abort.signal);
+    return {
+      sent: true,
+      attempt: sending.then((outcome) => this.judge(row, endpoint, source, admission === 'probe', now, outcome, performance.now() - started)),
+    };
+  }
+
+  /** Turns a transport outcome into the row's result and updates its endpoint's gate. */
+  private judge(row: OutboxRow, endpoint: string, source: DeliverySource, probe: boolean, now: number, outcome: DeliveryOutcome, latencyMs: number): Attempt {
     if (this.abort.signal.aborted && outcome.kind !== 'ok') {
       this.gates.neutral(endpoint, probe);
-      return release();
+      return { row, result: { id: row.id, kind: 'release', firstFailedAt: null }, latencyMs: 0 };
     }
     if (outcome.kind === 'ok') {
       // A reopened endpoint has rows waiting that no claim took: claim them now, not at the next poll.
       if (this.gates.succeeded(endpoint)) this.pumpAgain = true;
-      return { result: { id: row.id, kind: 'delivered', status: outcome.status ?? null }, outcome, latencyMs };
+      return { row, result: { id: row.id, kind: 'delivered', status: outcome.status ?? null }, outcome, latencyMs };
     }
     if (outcome.kind === 'permanent') {
       this.gates.neutral(endpoint, probe);
-      return { result: { id: row.id, kind: 'failed', status: outcome.status ?? null, error: outcome.error ?? null, attempted: true }, outcome, latencyMs };
+      return { row, result: { id: row.id, kind: 'failed', status: outcome.status ?? null, error: outcome.error ?? null, attempted: true }, outcome, latencyMs };
     }
-    const scheduled = this.scheduleRetry(row, now, outcome, latencyMs);
+    const scheduled = this.scheduleRetry(row, now, outcome);
     const retryAt = scheduled.result.kind === 'retry' ? scheduled.result.nextAttemptAt : now + RETRY_INTERVAL_MS;
-    this.gates.failed(endpoint, row.app_id, now, retryAt, probe, outcome.retryAfterMs !== undefined);
-    return scheduled;
+    this.gates.failed(endpoint, source, now, retryAt, probe, outcome.retryAfterMs !== undefined);
+    return { row, result: scheduled.result, outcome, latencyMs };
   }
 
   /** Seed 003 schedule from the row's first failure (this attempt, if it is the first). */
-  private scheduleRetry(row: OutboxRow, now: number, outcome: DeliveryOutcome & { kind: 'retry' }, latencyMs: number) {
+  private scheduleRetry(row: OutboxRow, now: number, outcome: DeliveryOutcome & { kind: 'retry' }): { result: RowResult; outcome: DeliveryOutcome } {
     const firstFailedAt = row.first_failed_at ?? now;
     const notBefore = outcome.retryAfterMs !== undefined ? now + outcome.retryAfterMs : 0;
     const next = nextAttemptAt(firstFailedAt, now, notBefore);
@@ -291,20 +363,23 @@ export class DeliveryDispatcher {
       next === undefined
         ? { id: row.id, kind: 'failed', status, error, attempted: true }
         : { id: row.id, kind: 'retry', nextAttemptAt: next, firstFailedAt, status, error };
-    return { result, outcome, latencyMs };
+    return { result, outcome };
   }
 
   private settle(row: OutboxRow, result: RowResult, outcome: DeliveryOutcome | undefined, latencyMs: number): void {
     this.options.onResult?.(row, result, outcome, latencyMs);
     this.pendingResults.push(result);
-    if (this.pendingResults.length >= this.recordBatchSize) {
-      void this.flush();
-    } else if (!this.flushScheduled) {
-      // Results settling within FLUSH_DELAY_MS share one transaction (a lane delivers one row at a
-      // time, so per-turn batching alone would commit once per delivery). Lanes keep sending
-      // meanwhile; only the claim of a finished lane's next rows waits for this commit.
-      this.flushScheduled = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
-    }
+    if (this.pendingResults.length >= this.recordBatchSize) void this.flush();
+    else this.scheduleFlush();
+  }
+
+  /**
+   * Results settling within FLUSH_DELAY_MS share one transaction (per-turn batching alone would
+   * commit about once per delivery). Lanes keep sending meanwhile; only the claim of a finished
+   * lane's next rows waits for this commit.
+   */
+  private scheduleFlush(): void {
+    this.flushScheduled ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
   /** Writes collected results (one transaction at a time), then frees their in-flight slots. */
@@ -313,21 +388,24 @@ export class DeliveryDispatcher {
     this.flushScheduled = undefined;
     const batch = this.pendingResults;
     this.pendingResults = [];
+    // Every outcome of these lanes is in this batch or an earlier one (a lane ends after its last settle).
+    const ended = this.endedLanes;
+    this.endedLanes = [];
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.store.record(batch, this.nodeId, this.clock.now());
-      } catch (error) {
-        // The rows stay leased and are retaken after the lease: delivered at least once, never lost.
-        this.options.onError?.(error);
+      if (batch.length === 0 && ended.length === 0) return;
+      if (batch.length > 0) {
+        try {
+          await this.store.record(batch, this.nodeId, this.clock.now());
+        } catch (error) {
+          // The rows stay pending (on PostgreSQL leased, retaken after the lease): delivered at least once, never lost.
+          this.options.onError?.(error);
+        }
       }
       const wasFull = this.inFlight >= this.maxInFlight;
       this.inFlight -= batch.length;
-      // Mid-lane results free no lane (its next rows stay behind its leased head): no claim for them.
-      if (!this.stopped && (this.laneEnded || this.pumpAgain || wasFull)) {
-        this.laneEnded = false;
-        void this.pump();
-      }
+      for (const key of ended) this.activeLanes.delete(key);
+      // Mid-lane results free no lane (its next rows stay behind its head): no claim for them.
+      if (!this.stopped && (ended.length > 0 || this.pumpAgain || wasFull)) void this.pump();
     });
     return this.flushing;
   }

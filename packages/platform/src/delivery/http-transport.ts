@@ -7,15 +7,19 @@ import {
   signOutbound,
   signPumble,
 } from '@switchboard/protocol';
-import type { Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
-import { guardedAgent, OutboundPolicy } from '../outbound/index.js';
+import { guardedConnector, OutboundPolicy } from '../outbound/index.js';
+import { LaneConnections, type LaneConnectionsOptions } from './lane-connections.js';
 import type { DeliveryTarget } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
 
 export const PREVIOUS_SIGNATURE_HEADER = 'x-switchboard-signature-previous';
 export const OUTBOUND_INDEX_HEADER = 'x-outbound-index';
 export const OUTBOUND_RETRY_COUNT_HEADER = 'x-outbound-retry-count';
+
+/** undici errors meaning the app did not answer in time. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Seed 003: a Watson webhook delivery succeeds only with one of these. */
 const WATSON_SUCCESS = new Set([200, 201, 203, 204]);
@@ -25,14 +29,17 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   clock?: Clock;
   /**
-   * Which addresses the default pool may connect to (checked on the address actually connected
-   * to, for every connection). Defaults to `OutboundPolicy.strict`: public addresses only.
+   * Which addresses deliveries may connect to (checked on the address actually connected to,
+   * for every connection). Defaults to `OutboundPolicy.strict`: public addresses only.
    */
   outbound?: OutboundPolicy;
-  /** Connection pool to use instead (the caller enforces its own policy and closes it). */
-  dispatcher?: Dispatcher;
-  /** Keep-alive connections per origin of the default Agent. */
-  connectionsPerOrigin?: number;
+  /**
+   * The dispatcher's lane window. 1: one request per lane at a time over a keep-alive pool.
+   * More: each lane is pinned to one connection and its requests pipelined there, in order.
+   */
+  laneWindow?: number;
+  /** Connections per origin, and for pinned lanes the pipelining depth. */
+  connections?: Omit<LaneConnectionsOptions, 'connect'>;
   userAgent?: string;
 }
 
@@ -47,21 +54,26 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 
 /** POSTs signed deliveries over undici keep-alive pools; never follows redirects. */
 export class HttpTransport implements DeliveryTransport {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  /** Set when lanes send one request at a time: any free connection of the pool will do. */
+  private readonly pool: Agent | undefined;
+  /** Set when lanes pipeline: each lane keeps to one connection so its requests stay in order. */
+  private readonly pinned: LaneConnections | undefined;
   private readonly timeoutMs: number;
   private readonly clock: Clock;
   private readonly userAgent: string;
   private closed = false;
 
   constructor(options: HttpTransportOptions = {}) {
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ??
-      guardedAgent(options.outbound ?? OutboundPolicy.strict, {
-        keepAliveTimeout: 30_000,
+    const connections = options.connections ?? {};
+    const connect = guardedConnector(options.outbound ?? OutboundPolicy.strict);
+    if ((options.laneWindow ?? 1) > 1)
+      this.pinned = new LaneConnections({ pipelining: 2 * (options.laneWindow ?? 1), ...connections, ...(connect ? { connect } : {}) });
+    else
+      this.pool = new Agent({
+        keepAliveTimeout: connections.keepAliveTimeoutMs ?? 30_000,
         keepAliveMaxTimeout: 120_000,
-        connections: options.connectionsPerOrigin ?? 128,
+        connections: connections.connectionsPerOrigin ?? 128,
+        ...(connect ? { connect } : {}),
       });
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.clock = options.clock ?? systemClock;
@@ -106,27 +118,33 @@ export class HttpTransport implements DeliveryTransport {
       return { kind: 'permanent', error: 'invalid_url' };
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return { kind: 'permanent', error: 'unsupported_protocol' };
-    // One signal for both the deadline and stop(); AbortSignal.timeout's timer does not hold the process open.
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(delivery.target.timeoutMs ?? this.timeoutMs)]);
+    const timeoutMs = delivery.target.timeoutMs ?? this.timeoutMs;
     try {
-      const response = await this.dispatcher.request({
+      // The deadline is undici's own per-request header/body timeouts (no timer or signal per
+      // request); `signal` is the dispatcher's one stop() signal.
+      const request = {
         origin: url.origin,
         path: url.pathname + url.search,
-        method: 'POST',
+        method: 'POST' as const,
         headers: this.headersFor(delivery),
         body: delivery.payload,
-        signal: deadline,
-      });
-      // The body is not used, but it must be consumed for the connection to return to the pool.
-      await response.body.dump({ limit: 64 * 1024, signal: deadline }).catch(() => {});
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      };
+      // Queued on the lane's connection synchronously, before this returns: sends of one lane
+      // started one after the other go out in that order.
+      const response = await (this.pinned?.clientFor(url.origin, `${delivery.appId}\u0000${delivery.channelKey}`) ?? (this.pool as Agent)).request(request);
+      // The body is not used, but it must be consumed for the connection to be reused.
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
       return this.classify(delivery, response.statusCode, response.headers['retry-after']);
     } catch (error) {
       if (signal.aborted) return { kind: 'retry', error: 'stopped' };
-      if (deadline.aborted) return { kind: 'retry', error: 'timeout' };
       // A refused target (`target_forbidden`) follows the schedule like an unreachable one: the
       // verdict depends on DNS and on the operator's allowlist, both of which can change, and
       // endpoint gating keeps a refused endpoint at one resolver lookup per retry tick.
       const code = (error as { code?: string }).code;
+      if (code !== undefined && TIMEOUT_CODES.has(code)) return { kind: 'retry', error: 'timeout' };
       return { kind: 'retry', error: code ?? (error instanceof Error ? error.message : String(error)) };
     }
   }
@@ -142,10 +160,10 @@ export class HttpTransport implements DeliveryTransport {
     return { kind: 'retry', status, error: `http_${status}` };
   }
 
-  /** Closes the pool it owns (idempotent: shutdown paths may call it twice). */
+  /** Closes the connections it owns (idempotent: shutdown paths may call it twice). */
   async close(): Promise<void> {
-    if (!this.ownsDispatcher || this.closed) return;
+    if (this.closed) return;
     this.closed = true;
-    await this.dispatcher.close();
+    await Promise.all([this.pinned?.close(), this.pool?.close()]);
   }
 }

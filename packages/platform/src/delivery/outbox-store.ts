@@ -5,6 +5,10 @@ import type { Database, EventOutboxTable } from '../store/schema.js';
 
 export type OutboxRow = Selectable<EventOutboxTable>;
 
+// Literal, not a bound parameter: SQLite uses a partial index (`where status = 'pending'`) only
+// when the query states the same literal; with `status = ?` it plans a scan of every pending row.
+const PENDING = sql.lit<'pending'>('pending');
+
 /** One event for one app, as other code hands it to the outbox. */
 export interface OutboxEntry {
   appId: string;
@@ -57,7 +61,7 @@ export async function enqueue(trx: Kysely<Database> | Transaction<Database>, ent
 export async function cancelPending(db: Kysely<Database>, appId: string, target: string | null = null): Promise<number> {
   const query = db.updateTable('event_outbox').set({ status: 'cancelled', lease_until: null, lease_owner: null }).where('app_id', '=', appId);
   const result = await (target === null ? query.where('target', 'is', null) : query.where('target', '=', target))
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -66,7 +70,7 @@ export async function cancelPending(db: Kysely<Database>, appId: string, target:
 export async function resetSchedule(db: Kysely<Database>, appId: string, target: string | null, now: number): Promise<number> {
   const query = db.updateTable('event_outbox').set({ first_failed_at: null, next_attempt_at: now }).where('app_id', '=', appId);
   const result = await (target === null ? query.where('target', 'is', null) : query.where('target', '=', target))
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -84,13 +88,30 @@ export interface ClaimOptions {
   now: number;
   leaseMs: number;
   owner: string;
-  /** Apps whose endpoint is gated and not due for a probe: their rows stay where they are. */
-  excludeApps: readonly string[];
+  /** Endpoint sources (`sourceKey(appId, target)`) that are gated and not due for a probe: their lanes stay where they are. */
+  excludeSources?: ReadonlySet<string>;
   /** Rows taken from one lane at most (default: `limit`). */
   perLaneLimit?: number;
-  /** Lanes (`appId\u0000channelKey`) this node has in flight: skipped without a look at their rows. */
+  /** Lanes (`laneKey(appId, channelKey)`) this node has in flight: skipped without a look at their rows. */
   skipLanes?: ReadonlySet<string>;
 }
+
+/** An ordering lane: one app's rows of one channel (or webhook channel), delivered in id order. */
+export const laneKey = (appId: string, channelKey: string) => `${appId}\u0000${channelKey}`;
+
+/** Which endpoint of an app a row goes to (its event URL, or one webhook): what gating holds back. */
+export const sourceKey = (appId: string, target: string | null) => `${appId}\u0000${target ?? ''}`;
+
+interface LaneHead {
+  id: string;
+  app_id: string;
+  channel_key: string;
+  target: string | null;
+  next_attempt_at: number;
+  lease_until: number | null;
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The event_outbox queries of the dispatcher, for one dialect. */
 export class OutboxStore {
@@ -100,15 +121,63 @@ export class OutboxStore {
   ) {}
 
   /**
+   * The first pending row of every lane. A loose index scan over the partial lane index: each
+   * step seeks the next (app, channel) directly, so the cost is O(lanes · log n) however many
+   * rows wait behind each head (a full `group by` pass grew with the backlog and dominated
+   * the dispatcher's CPU under load).
+   */
+  private async laneHeads(trx: Transaction<Database>): Promise<LaneHead[]> {
+    const result = await sql<LaneHead>`
+      with recursive heads(id, app_id, channel_key) as (
+        select id, app_id, channel_key from (
+          select id, app_id, channel_key from event_outbox where status = 'pending' order by app_id, channel_key, id limit 1
+        ) first_lane
+        union all
+        select e.id, e.app_id, e.channel_key from heads h join event_outbox e on e.id = coalesce(
+          (select x.id from event_outbox x where x.status = 'pending' and x.app_id = h.app_id and x.channel_key > h.channel_key
+            order by x.app_id, x.channel_key, x.id limit 1),
+          (select x.id from event_outbox x where x.status = 'pending' and x.app_id > h.app_id
+            order by x.app_id, x.channel_key, x.id limit 1))
+      )
+      select h.id, h.app_id, h.channel_key, o.target, o.next_attempt_at, o.lease_until from heads h join event_outbox o on o.id = h.id`.execute(trx);
+    return result.rows;
+  }
+
+  /** The first `perLane` pending rows of each lane, in one statement. */
+  private async laneRows(trx: Transaction<Database>, lanes: readonly LaneHead[], perLane: number): Promise<OutboxRow[]> {
+    if (this.dialect === 'postgres') {
+      const result = await sql<OutboxRow>`
+        select r.* from (values ${sql.join(lanes.map((lane) => sql`(${lane.app_id}, ${lane.channel_key})`))}) l(app_id, channel_key)
+        cross join lateral (
+          select * from event_outbox e
+          where e.status = 'pending' and e.app_id = l.app_id and e.channel_key = l.channel_key
+          order by e.id limit ${perLane}
+        ) r`.execute(trx);
+      return result.rows;
+    }
+    const result = await sql<OutboxRow>`${sql.join(
+      lanes.map(
+        (lane) => sql`select * from (select * from event_outbox
+          where status = 'pending' and app_id = ${lane.app_id} and channel_key = ${lane.channel_key} order by id limit ${perLane})`,
+      ),
+      sql` union all `,
+    )}`.execute(trx);
+    return result.rows;
+  }
+
+  /**
    * Leases up to `limit` due rows, lane by lane. A row is only due if every earlier pending row
    * of its lane is also due and unleased (so it is in this same batch, ahead of it): a later
    * event never overtakes an earlier one that is failing or in flight elsewhere.
    *
-   * Works from lane heads (the first pending row of each (app, channel) lane), read from the
-   * covering lane index (one index-only pass, no per-row probe), so rows waiting behind a head
-   * that is in flight or failing are never checked one by one. Then the first rows of each
+   * Works from lane heads (the first pending row of each lane), so rows waiting behind a head
+   * that is in flight or failing are never checked one by one; then the first rows of each
    * claimable lane (in id order, up to the first one that is not due or leased) are leased.
-   * `skipLanes` (this node's lanes in flight) are not even looked at.
+   * `skipLanes` (this node's lanes in flight) and gated `excludeSources` are passed over.
+   *
+   * On PostgreSQL the rows are leased to `owner` (several nodes share the table). SQLite has one
+   * dispatcher per file, which keeps its lanes in flight (until their outcomes are written) out
+   * of its own claims: there the rows are only read, saving a rewrite of every row.
    */
   async claim(options: ClaimOptions): Promise<OutboxRow[]> {
     const { now, limit } = options;
@@ -120,74 +189,58 @@ export class OutboxStore {
         // of a lane whose head another node has locked but not yet committed.
         await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.event_outbox.claim'))`.execute(trx);
       }
-      const heads = await sql<{ id: string; app_id: string; channel_key: string; next_attempt_at: number; lease_until: number | null }>`
-        select o.id, o.app_id, o.channel_key, o.next_attempt_at, o.lease_until from event_outbox o
-        join (select min(id) as id from event_outbox where status = 'pending' group by app_id, channel_key) heads on o.id = heads.id`.execute(trx);
-      const excluded = new Set(options.excludeApps);
+      const excluded = options.excludeSources;
       const skip = options.skipLanes;
-      const due = heads.rows
+      const due = (await this.laneHeads(trx))
         .filter(
           (head) =>
             Number(head.next_attempt_at) <= now &&
             (head.lease_until === null || Number(head.lease_until) <= now) &&
-            !excluded.has(head.app_id) &&
-            !skip?.has(`${head.app_id}\u0000${head.channel_key}`),
+            !excluded?.has(sourceKey(head.app_id, head.target)) &&
+            !skip?.has(laneKey(head.app_id, head.channel_key)),
         )
         // Oldest head first: the lane waiting longest goes first when the limit cuts.
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        .sort(byId);
       if (due.length === 0) return [];
-      const picked: string[] = [];
+      const picked: OutboxRow[] = [];
       // Lanes per statement: stays far below the bound-parameter limits.
       for (let start = 0; start < due.length && picked.length < limit; start += 100) {
         const lanes = due.slice(start, start + 100);
-        const laneRows =
-          this.dialect === 'postgres'
-            ? await sql<{ id: string; app_id: string; channel_key: string; next_attempt_at: number; lease_until: number | null }>`
-                select r.id, r.app_id, r.channel_key, r.next_attempt_at, r.lease_until
-                from (values ${sql.join(lanes.map((lane) => sql`(${lane.app_id}, ${lane.channel_key})`))}) l(app_id, channel_key)
-                cross join lateral (
-                  select id, app_id, channel_key, next_attempt_at, lease_until from event_outbox e
-                  where e.status = 'pending' and e.app_id = l.app_id and e.channel_key = l.channel_key
-                  order by e.id limit ${perLane}
-                ) r`.execute(trx)
-            : await sql<{ id: string; app_id: string; channel_key: string; next_attempt_at: number; lease_until: number | null }>`${sql.join(
-                lanes.map(
-                  (lane) => sql`select * from (select id, app_id, channel_key, next_attempt_at, lease_until from event_outbox
-                    where status = 'pending' and app_id = ${lane.app_id} and channel_key = ${lane.channel_key} order by id limit ${perLane})`,
-                ),
-                sql` union all `,
-              )}`.execute(trx);
-        const byLane = new Map<string, typeof laneRows.rows>();
-        for (const row of laneRows.rows) {
-          const key = `${row.app_id}\u0000${row.channel_key}`;
+        const byLane = new Map<string, OutboxRow[]>();
+        for (const row of await this.laneRows(trx, lanes, perLane)) {
+          const key = laneKey(row.app_id, row.channel_key);
           const list = byLane.get(key);
           if (list) list.push(row);
           else byLane.set(key, [row]);
         }
         for (const lane of lanes) {
-          const rows = (byLane.get(`${lane.app_id}\u0000${lane.channel_key}`) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          const rows = (byLane.get(laneKey(lane.app_id, lane.channel_key)) ?? []).sort(byId);
           for (const row of rows) {
             if (picked.length >= limit) break;
             if (Number(row.next_attempt_at) > now || (row.lease_until !== null && Number(row.lease_until) > now)) break;
-            picked.push(row.id);
+            picked.push(row);
           }
         }
       }
-      if (picked.length === 0) return [];
+      if (picked.length === 0 || this.dialect === 'sqlite') return picked;
       const rows: OutboxRow[] = [];
       for (let start = 0; start < picked.length; start += 1000) {
         rows.push(
           ...(await trx
             .updateTable('event_outbox')
             .set({ lease_until: now + options.leaseMs, lease_owner: options.owner })
-            .where('id', 'in', picked.slice(start, start + 1000))
-            .where('status', '=', 'pending')
+            .where(
+              'id',
+              'in',
+              picked.slice(start, start + 1000).map((row) => row.id),
+            )
+            .where('status', '=', PENDING)
             .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
             .returningAll()
             .execute()),
         );
       }
-      return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return rows.sort(byId);
     });
   }
 
@@ -195,7 +248,10 @@ export class OutboxStore {
   async record(results: readonly RowResult[], owner: string, now: number): Promise<void> {
     if (results.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      const mine = trx.updateTable('event_outbox').where('lease_owner', '=', owner).where('status', '=', 'pending');
+      // On PostgreSQL only the lease holder writes (a node whose lease expired and was retaken
+      // must not overwrite newer state); SQLite rows are not leased (see claim).
+      const pending = trx.updateTable('event_outbox').where('status', '=', PENDING);
+      const mine = this.dialect === 'postgres' ? pending.where('lease_owner', '=', owner) : pending;
       // The common case, many successes, becomes one statement per status code.
       const delivered = new Map<number | null, string[]>();
       // Released rows share a few firstFailedAt values (null, or when their endpoint began failing).
@@ -269,17 +325,23 @@ export class OutboxStore {
   }
 
   /**
-   * Fails rows of gated apps that have waited past the whole schedule without being claimed
+   * Fails rows of gated endpoints that have waited past the whole schedule without being claimed
    * (a dead endpoint's backlog would otherwise stay pending forever): those whose own first
    * failure, or creation if they never got a turn, is older than `cutoff`.
    */
-  async failStale(appIds: readonly string[], cutoff: number, now: number): Promise<number> {
-    if (appIds.length === 0) return 0;
+  async failStale(sources: readonly { appId: string; target: string | null }[], cutoff: number, now: number): Promise<number> {
+    if (sources.length === 0) return 0;
     const result = await this.db
       .updateTable('event_outbox')
       .set({ status: 'failed', last_error: 'endpoint_failing', lease_until: null, lease_owner: null })
-      .where('app_id', 'in', appIds)
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
+      .where((eb) =>
+        eb.or(
+          sources.map((source) =>
+            eb.and([eb('app_id', '=', source.appId), source.target === null ? eb('target', 'is', null) : eb('target', '=', source.target)]),
+          ),
+        ),
+      )
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .where((eb) => eb(eb.fn.coalesce('first_failed_at', 'created_at'), '<', cutoff))
       .executeTakeFirst();
@@ -291,7 +353,7 @@ export class OutboxStore {
     let query = this.db
       .updateTable('event_outbox')
       .set({ lease_until: null, lease_owner: null })
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
       .where('lease_until', 'is not', null);
     if (owner !== undefined) query = query.where('lease_owner', '=', owner);
     await query.execute();
@@ -302,7 +364,7 @@ export class OutboxStore {
     const row = await this.db
       .selectFrom('event_outbox')
       .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
       .executeTakeFirstOrThrow();
     return { pending: Number(row.pending), oldestAgeMs: row.oldest === null ? 0 : now - Number(row.oldest) };
   }

@@ -63,6 +63,8 @@ export interface Received {
   /** verifyPumble against SECRET at the receiver's clock. */
   verified: boolean;
   status: number;
+  /** The client port: which connection the request came on. */
+  remotePort: number | undefined;
 }
 
 export type Reply = { status: number; headers?: Record<string, string> };
@@ -90,7 +92,7 @@ export class Receiver {
           rawBody: body,
           now: this.clock.now(),
         }).ok;
-        const request = { path: req.url ?? '', headers, body, at: this.clock.now(), verified };
+        const request = { path: req.url ?? '', headers, body, at: this.clock.now(), verified, remotePort: req.socket.remotePort };
         const reply = this.reply(request);
         this.received.push({ ...request, status: reply.status });
         res.writeHead(reply.status, reply.headers ?? {});
@@ -126,7 +128,8 @@ export class MapTargets implements DeliveryTargets {
 
 /** A dispatcher over `store` with an HTTP transport; the caller stops both. */
 export function makeDispatcher(store: Store, targets: DeliveryTargets, clock: Clock, extra: Partial<DispatcherOptions> = {}) {
-  const transport = new HttpTransport({ clock, timeoutMs: 2_000, outbound: OutboundPolicy.unrestricted });
+  // Generous: a loaded CI machine must not turn a slow answer into a retry the test did not plan.
+  const transport = new HttpTransport({ clock, timeoutMs: 10_000, laneWindow: extra.laneWindow, outbound: OutboundPolicy.unrestricted });
   const dispatcher = new DeliveryDispatcher({
     store: new OutboxStore(store.db, store.dialect),
     targets,

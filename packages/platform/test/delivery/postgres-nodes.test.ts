@@ -75,7 +75,7 @@ describe.runIf(await hasPostgres())('delivery on PostgreSQL with several nodes',
       clock.now(),
     );
     // The "crashed" node leased them and never reported back.
-    const claimed = await outbox.claim({ limit: 10, now: clock.now(), leaseMs: 60_000, owner: 'crashed', excludeApps: [] });
+    const claimed = await outbox.claim({ limit: 10, now: clock.now(), leaseMs: 60_000, owner: 'crashed' });
     expect(claimed).toHaveLength(3);
     const targets = new MapTargets();
     targets.set('A1', `${receiver.url}/events`);

@@ -7,6 +7,7 @@ import * as webhooks from './005_webhooks.js';
 import * as triggers from './006_triggers.js';
 import * as deliveryAttempts from './007_delivery_attempts.js';
 import * as triggerEphemerals from './008_trigger_ephemerals.js';
+import * as outboxPlans from './009_outbox_plans.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006_triggers': triggers,
   '007_delivery_attempts': deliveryAttempts,
   '008_trigger_ephemerals': triggerEphemerals,
+  '009_outbox_plans': outboxPlans,
 };
 
 export const migrationProvider: MigrationProvider = {
