@@ -1,7 +1,7 @@
 import { OUTBOUND_TOKEN_HEADER } from '@switchboard/protocol';
 import { headerValue, type RequestView } from '../request-view.js';
 import { answerVerificationChallenge, createVerifier, isVerificationChallenge, type Verifier } from '../verify.js';
-import type { AckFn, AckReply, ReceiverHost } from './receiver.js';
+import type { AckReply, ReceiverHost } from './receiver.js';
 
 /**
  * The transport-neutral half of the HTTP receiver: raw headers + bytes in, a status, headers
@@ -81,18 +81,21 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
       const answer = answerVerificationChallenge(watsonSecret, result.payload.challenge);
       return send({ status: answer.status, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) }, body: answer.body });
     }
+    // The callbacks are inline arrows, not named consts: a TS loader that keeps function names
+    // (tsx, esbuild keepNames) would otherwise wrap each one in a helper call on every request.
     let answered = false;
-    const ack: AckFn = (reply) => {
-      if (answered) return;
-      answered = true;
-      send(httpReplyOf(reply));
-    };
-    // handle() never rejects and always acks; the catch is a last line of defence.
     host
-      .handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount, scheme: result.scheme }, ack)
+      .handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount, scheme: result.scheme }, (reply) => {
+        if (answered) return;
+        answered = true;
+        send(httpReplyOf(reply));
+      })
       .catch((error: unknown) => {
+        // handle() never rejects and always acks; this is a last line of defence.
         host.reportError(error);
-        ack({ status: 500, body: {} });
+        if (answered) return;
+        answered = true;
+        send(jsonReply(500, {}));
       });
   };
 }
