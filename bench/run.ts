@@ -13,6 +13,7 @@ import * as delivery from './delivery.js';
 import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
 import * as sdkReceiver from './sdk-receiver.js';
+import * as socket from './socket.js';
 
 export interface Targets {
   minThroughput?: number;
@@ -42,6 +43,7 @@ const registry: Record<string, Benchmark> = {
   'api-auth': apiAuth,
   'sdk-receiver': sdkReceiver,
   delivery,
+  socket,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));

@@ -46,6 +46,11 @@ export interface PlatformConfig {
   appTokenTtlSeconds: number;
   /** Redirect URL matching: seed 000's path-segment prefix rule, or exact (RFC 9700) for strict deployments. */
   redirectMatch: 'prefix' | 'exact';
+  /**
+   * Fallback polling of the outbox in ms (retries coming due, work of other nodes whose
+   * wake-up was lost); LISTEN/NOTIFY wakes nodes first. Defaults: 250 ms claims, 1 s socket-mode release.
+   */
+  deliveryPollIntervalMs?: number;
   /** Password of the demo people; random (and printed once) when absent. */
   demoPassword?: string;
   /**

@@ -51,6 +51,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
     demo,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
+      await services.cluster.start();
       await services.dispatcher.start();
       const bound = new URL(address);
       if (bound.hostname === '0.0.0.0' || bound.hostname === '[::]') bound.hostname = '127.0.0.1';
@@ -62,10 +63,11 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       if (closing) return;
       closing = true;
       services.realtime.closeAll();
-      services.socketHub.closeAll();
+      await services.socketMode.stop();
       await app.close();
       await services.dispatcher.stop();
       await services.attemptLog.close();
+      await services.cluster.stop();
       await services.triggerSender.close();
       await store.close();
     },

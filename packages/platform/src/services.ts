@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppTokenStrategy } from './api/app-token-strategy.js';
 import { AppsService } from './apps/apps-service.js';
@@ -16,7 +18,8 @@ import { UsersService } from './chat/users/users-service.js';
 import { UsersStore } from './chat/users/users-store.js';
 import type { Clock } from './clock.js';
 import type { PlatformConfig } from './config.js';
-import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, OutboxStore, type TransportName } from './delivery/index.js';
+import { type ClusterBus, PgClusterBus, SingleNodeBus } from './cluster/index.js';
+import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, type TransportName } from './delivery/index.js';
 import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryObserver } from './delivery-ops/index.js';
 import { EventSink } from './events/event-sink.js';
 import { Subscriptions } from './events/subscriptions.js';
@@ -31,7 +34,7 @@ import { PersonTokenService } from './oauth/person-token-service.js';
 import { OutboundPolicy } from './outbound/index.js';
 import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
-import { createSocketMode, type SocketHub } from './socket/index.js';
+import { AnnouncingOutboxStore, createSocketMode, type SocketHub, type SocketMode } from './socket/index.js';
 import type { Store } from './store/db.js';
 import { EphemeralBlocks } from './triggers/ephemeral-blocks.js';
 import { createTriggers, type Triggers } from './triggers/index.js';
@@ -72,10 +75,29 @@ export interface PlatformServices {
   webhooks: WebhooksService;
   serverKey: Buffer;
   socketHub: SocketHub;
+  socketMode: SocketMode;
+  /** Wake-ups between nodes on one PostgreSQL schema; a no-op on SQLite. */
+  cluster: ClusterBus;
 }
 
 export function createServices(config: PlatformConfig, store: Store, serverKey: Buffer, clock: Clock, log: FastifyBaseLogger): PlatformServices {
   const bus = new ChangeBus(store.db);
+  const nodeId = `${hostname().slice(0, 32)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const cluster: ClusterBus =
+    store.dialect === 'postgres' && config.databaseUrl
+      ? new PgClusterBus({
+          db: store.db,
+          connectionString: config.databaseUrl,
+          schema: config.pgSchema,
+          nodeId,
+          onError: (err) => log.warn({ err }, 'cluster bus'),
+        })
+      : new SingleNodeBus(nodeId);
+  // New outbox rows: this node claims at once, the others hear of them (coalesced) instead of polling.
+  const outboxWritten = () => {
+    dispatcher.wake();
+    cluster.announce('outbox');
+  };
   const personTokens = new PersonTokens(deriveKey(serverKey, 'person-jwt'), config.personTokenTtlSeconds);
   const sessions = new SessionsService(new SessionsStore(store.db), personTokens, clock, config.sessionTtlSeconds);
   const usersStore = new UsersStore(store.db);
@@ -98,7 +120,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     appTokens.invalidate();
     subscriptions.invalidate();
     webhooks.fanOut.invalidate();
-    dispatcher.wake();
+    outboxWritten();
     identity.invalidate();
   });
   const identityKeys = new IdentityKeys(store.db, box, clock, config.appTokenTtlSeconds * 1000);
@@ -116,8 +138,14 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     (url) => dispatcher.reopen(new URL(url).origin),
     (url, secret) => verifyEndpoint(url, secret, { outbound }),
   );
-  const socketMode = createSocketMode(store.db, clock);
-  const outbox = new OutboxStore(store.db, store.dialect);
+  const socketMode = createSocketMode(store.db, clock, {
+    cluster,
+    releaseIntervalMs: config.deliveryPollIntervalMs,
+    onError: (err) => log.warn({ err }, 'socket mode'),
+  });
+  // In a cluster, rows this node parked or released are announced so the node holding the app's socket claims them.
+  const outbox = new AnnouncingOutboxStore(store.db, store.dialect);
+  outbox.announce = () => cluster.announce('parked');
   const targets = new RegistryDeliveryTargets(apps, box, clock, webhooks.targets);
   const transports: Partial<Record<TransportName, DeliveryTransport>> = {
     http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound, laneWindow: config.deliveryLaneWindow }),
@@ -135,6 +163,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
       Object.entries(transports).map(([name, transport]) => [name, observer.wrap(name as TransportName, transport)]),
     ) as typeof transports,
     laneWindow: config.deliveryLaneWindow,
+    pollIntervalMs: config.deliveryPollIntervalMs,
     clock,
     onResult: observer.onResult,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),
@@ -146,7 +175,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     else dispatcher.wake();
   });
   socketMode.attach(dispatcher);
-  bus.addSink(new EventSink(subscriptions, clock, () => dispatcher.wake(), webhooks.fanOut));
+  cluster.on('outbox', () => dispatcher.wake());
+  cluster.onResync(() => dispatcher.wake());
+  bus.addSink(new EventSink(subscriptions, clock, outboxWritten, webhooks.fanOut));
   // Installs, uninstalls and (un)authorizations change who receives what.
   exchange.onRevoked(() => subscriptions.invalidate());
   exchange.onRevoked(() => webhooks.fanOut.invalidate());
@@ -160,7 +191,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     box,
     sender: triggerSender,
     clock,
-    socketHub: socketMode.hub,
+    socketTriggers: socketMode.triggers,
     deadlineMs: config.triggerTimeoutMs,
     loadingTimeoutMs: config.interactionLoadingTimeoutMs,
   });
@@ -196,5 +227,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     appTokens,
     serverKey,
     socketHub: socketMode.hub,
+    socketMode,
+    cluster,
   };
 }

@@ -55,6 +55,7 @@ export class SocketHub {
   private readonly cursor = new Map<string, number>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly connectListeners: ((appId: string) => void)[] = [];
+  private readonly disconnectListeners: ((appId: string) => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
   /** Set by closeAll (node shutdown). */
   closed = false;
@@ -85,6 +86,11 @@ export class SocketHub {
   /** Called with the app id whenever an app gains a connection (events waiting for it may flow). */
   onConnect(listener: (appId: string) => void): void {
     this.connectListeners.push(listener);
+  }
+
+  /** Called with the app id when the app's last connection on this node closed. */
+  onDisconnect(listener: (appId: string) => void): void {
+    this.disconnectListeners.push(listener);
   }
 
   connectionCount(appId?: string): number {
@@ -264,7 +270,10 @@ export class SocketHub {
     if (list) {
       const index = list.indexOf(connection);
       if (index >= 0) list.splice(index, 1);
-      if (list.length === 0) this.byApp.delete(connection.appId);
+      if (list.length === 0) {
+        this.byApp.delete(connection.appId);
+        for (const listener of this.disconnectListeners) listener(connection.appId);
+      }
     }
     for (const id of [...connection.pending.keys()]) this.failPending(connection, id);
   }

@@ -122,6 +122,8 @@ export interface Database {
   trigger_views: TriggerViewsTable;
   trigger_interactions: TriggerInteractionsTable;
   trigger_ephemerals: TriggerEphemeralsTable;
+  socket_presence: SocketPresenceTable;
+  socket_trigger_requests: SocketTriggerRequestsTable;
 }
 
 export interface AppsTable {
@@ -322,5 +324,26 @@ export interface TriggerEphemeralsTable {
   recipients: string;
   blocks: string;
   thread_root_id: string | null;
+  created_at: number;
+}
+
+/** A node holding at least one socket-mode connection of an app (PostgreSQL clusters). */
+export interface SocketPresenceTable {
+  node_id: string;
+  app_id: string;
+  expires_at: number;
+}
+
+/** A trigger handed to whichever node holds the app's socket connection (PostgreSQL clusters). */
+export interface SocketTriggerRequestsTable {
+  /** Also the frame's correlation_id. */
+  id: string;
+  app_id: string;
+  origin_node: string;
+  /** The trigger payload as JSON text. */
+  payload: string;
+  claimed_by: string | null;
+  /** The HubAnswer as JSON text, once the holding node has it. */
+  reply: string | null;
   created_at: number;
 }

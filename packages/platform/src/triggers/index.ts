@@ -5,7 +5,7 @@ import type { ChannelsService } from '../chat/channels/channels-service.js';
 import type { MessagesService } from '../chat/messages/messages-service.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { SocketHub } from '../socket/socket-hub.js';
+import type { SocketTriggers } from '../socket/socket-mode.js';
 import type { Database } from '../store/schema.js';
 import { BlockInteractions } from './block-interactions.js';
 import { DynamicMenus } from './dynamic-menus.js';
@@ -44,7 +44,8 @@ export interface TriggerDeps {
   box: SecretBox;
   sender: TriggerSender;
   clock: Clock;
-  socketHub?: SocketHub;
+  /** Socket-mode apps: their connection on this node, else on another node of the cluster. */
+  socketTriggers?: SocketTriggers;
   /** How long an app has to answer (PROTOCOL.md 6.3: 3 s). */
   deadlineMs: number;
   /** How long a clicked element shows as loading when it does not say (`loadingTimeout`). */
@@ -56,7 +57,7 @@ export function createTriggers(deps: TriggerDeps): Triggers {
   const notices = new PersonNotices(deps.bus, deps.clock);
   const installed = new InstalledApps(deps.db);
   const views = new ViewsService(new ViewsStore(deps.db), notices, deps.clock);
-  const delivery = new TriggerDelivery(deps.box, deps.sender, deps.clock, deps.socketHub, deps.deadlineMs);
+  const delivery = new TriggerDelivery(deps.box, deps.sender, deps.clock, deps.socketTriggers, deps.deadlineMs);
   const runner = new TriggerRunner(delivery, notices, views);
   const sources = new InteractionSources(deps.messages, deps.channels, installed, views, new EphemeralBlocks(deps.db, deps.clock));
   const pending = new PendingInteractions(deps.db, notices, deps.clock);

@@ -2,7 +2,7 @@ import type { Manifest } from '@switchboard/protocol';
 import { signingSecretsOf } from '../apps/app-secrets.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { SocketHub } from '../socket/socket-hub.js';
+import type { SocketTriggers } from '../socket/socket-mode.js';
 import type { InstalledApp } from './installed-apps.js';
 import { TRIGGER_DEADLINE_MS, type TriggerAnswer, type TriggerSender } from './trigger-sender.js';
 
@@ -45,7 +45,7 @@ export class TriggerDelivery {
     private readonly box: SecretBox,
     private readonly sender: TriggerSender,
     private readonly clock: Clock,
-    private readonly socketHub?: SocketHub,
+    private readonly socketTriggers?: SocketTriggers,
     readonly deadlineMs = TRIGGER_DEADLINE_MS,
   ) {}
 
@@ -56,10 +56,10 @@ export class TriggerDelivery {
     return classifyAnswer(answer);
   }
 
-  /** The same answer as over HTTP, from the app's socket-mode connection. */
+  /** The same answer as over HTTP, from the app's socket-mode connection on this node or another one. */
   private async overSocket(appId: string, payload: unknown): Promise<TriggerAnswer> {
-    if (!this.socketHub) return { kind: 'unreachable', reason: 'socket mode is not available' };
-    const answer = await this.socketHub.request(appId, payload, { event: false, timeoutMs: this.deadlineMs });
+    if (!this.socketTriggers) return { kind: 'unreachable', reason: 'socket mode is not available' };
+    const answer = await this.socketTriggers.request(appId, payload, this.deadlineMs);
     if (answer.kind === 'unreachable') return answer;
     const { status, message, body } = answer.reply;
     return { kind: 'answered', status, body: { ...(body ?? {}), ...(message !== undefined ? { message } : {}) } };

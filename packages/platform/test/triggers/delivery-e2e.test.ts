@@ -1,32 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { exchangeCode, grantCode, type RegisteredApp, registerApp, testManifest } from '../apps/oauth-dance.js';
 import { call, dialects, login, type Session, startPlatform, type TestPlatform } from '../harness.js';
+import { listenRealtime as listen } from '../realtime-client.js';
 import { AppReceiver } from './app-receiver.js';
-
-interface Frame {
-  type: string;
-  data: { message?: { text: string; author: string; ephemeral?: boolean } };
-}
-
-function listen(url: string, token: string): Promise<{ frames: Frame[]; next: (p: (f: Frame) => boolean) => Promise<Frame>; close: () => void }> {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/realtime`, { headers: { authtoken: token } });
-  const frames: Frame[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
-  const next = async (p: (f: Frame) => boolean) => {
-    const deadline = Date.now() + 6000;
-    for (;;) {
-      const i = frames.findIndex(p);
-      if (i >= 0) return frames.splice(i, 1)[0];
-      if (Date.now() > deadline) throw new Error(`no frame; saw ${JSON.stringify(frames)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ frames, next, close: () => ws.close() }));
-    ws.once('error', reject);
-  });
-}
 
 for (const dialect of await dialects()) {
   describe(`delivery: slash commands and events end to end (${dialect})`, () => {

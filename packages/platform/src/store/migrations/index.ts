@@ -8,6 +8,7 @@ import * as triggers from './006_triggers.js';
 import * as deliveryAttempts from './007_delivery_attempts.js';
 import * as triggerEphemerals from './008_trigger_ephemerals.js';
 import * as outboxPlans from './009_outbox_plans.js';
+import * as socketCluster from './010_socket_cluster.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '007_delivery_attempts': deliveryAttempts,
   '008_trigger_ephemerals': triggerEphemerals,
   '009_outbox_plans': outboxPlans,
+  '010_socket_cluster': socketCluster,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,293 @@
+/**
+ * socket: socket mode (PROTOCOL.md 7) over ONE app connection, the app a raw `ws` client that
+ * acks every event as our SDK does (binary `{correlation_id, status: 200}`, `acks=events`).
+ * 1. events/s: a backlog of NEW_MESSAGE events is posted while the app is disconnected (spread
+ *    over BENCH_SOCKET_CHANNELS channels: the outbox keeps each channel in order, one event in
+ *    flight per channel), then the app connects; throughput = events / (connect -> last receipt).
+ *    Latencies are connect -> receipt of each event (how long the backlog took to reach it).
+ * 2. trigger round trip: a person posts `/benchsock` -> the app answers over the socket -> the
+ *    ephemeral reply arrives on the person's /v1/realtime; one at a time.
+ */
+import { Pool, request } from 'undici';
+import WebSocket from 'ws';
+import { type BenchPlatform, DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform, withServerCpu } from './lib/platform.js';
+import { round2, summarize } from './lib/stats.js';
+import type { Scenario } from './run.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const EVENTS = Number(process.env.BENCH_SOCKET_EVENTS ?? Math.max(10_000, 4_000 * SECONDS));
+const WARMUP_EVENTS = Number(process.env.BENCH_SOCKET_WARMUP_EVENTS ?? 2_000);
+const CHANNELS = Number(process.env.BENCH_SOCKET_CHANNELS ?? 16);
+const POSTERS = 32;
+const TRIGGER_ROUNDS = Number(process.env.BENCH_SLASH_ROUNDS ?? 500);
+const TRIGGER_WARMUP = 50;
+const DRAIN_TIMEOUT_MS = 120_000;
+const MIN_EVENTS_PER_S = 20_000;
+const TRIGGER_MAX_P99_MS = 10;
+
+export const description = `socket mode over one connection: acked events/s draining a backlog over ${CHANNELS} channels; slash-command round trip (person -> app over the socket -> ephemeral)`;
+
+interface Login {
+  token: string;
+  workspaceId: string;
+  workspaceUserId: string;
+}
+
+async function json<T>(url: string, init: Parameters<typeof request>[1], expect = 200): Promise<T> {
+  const response = await request(url, init);
+  const text = await response.body.text();
+  if (response.statusCode !== expect) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.statusCode} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Registers a socket-mode app subscribed to NEW_MESSAGE and owning /benchsock, installs it; returns id and appKey. */
+async function installSocketApp(url: string, login: Login): Promise<{ id: string; appKey: string }> {
+  const prefix = `${url}/workspaces/${login.workspaceId}/workspaceUsers/${login.workspaceUserId}`;
+  const redirect = 'https://bench.example.com/redirect';
+  const manifest = {
+    name: 'bench_socket',
+    displayName: 'Bench socket',
+    bot: true,
+    socketMode: true,
+    scopes: { botScopes: ['messages:read', 'messages:write'], userScopes: ['messages:read'] },
+    shortcuts: [],
+    slashCommands: [{ command: '/benchsock', url: 'https://unused.example/slash', description: 'bench' }],
+    eventSubscriptions: { url: 'https://unused.example/events', events: ['NEW_MESSAGE'] },
+    redirectUrls: [redirect],
+    welcomeMessage: null,
+  };
+  const headers = { authtoken: login.token, 'content-type': 'application/json' };
+  const app = await json<{ id: string; clientSecret: string; appKey: string }>(`${prefix}/apps`, { method: 'POST', headers, body: JSON.stringify(manifest) });
+  const scopes = 'messages:read,bot:messages:read,bot:messages:write';
+  const grant = await json<{ code: string }>(`${prefix}/oauth2/grant?${new URLSearchParams({ clientId: app.id, scopes, redirectUrl: redirect })}`, {
+    headers: { authtoken: login.token },
+  });
+  await json(`${url}/oauth2/access`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ 'client-id': app.id, 'client-secret': app.clientSecret, code: grant.code }).toString(),
+  });
+  return { id: app.id, appKey: app.appKey };
+}
+
+/**
+ * The app: one connection, acks every event frame at once, answers slash commands with a
+ * message. Records the receipt time of each NEW_MESSAGE.
+ */
+class SocketApp {
+  readonly receipts: number[] = [];
+  private readonly ws: WebSocket;
+
+  private constructor(wsUrl: string) {
+    this.ws = new WebSocket(`${wsUrl}&acks=events`);
+    this.ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const frame = JSON.parse(data.toString()) as { correlation_id?: string; payload?: { messageType?: string; text?: string } };
+      if (typeof frame.correlation_id !== 'string') return;
+      const reply: Record<string, unknown> = { correlation_id: frame.correlation_id, status: 200 };
+      if (frame.payload?.messageType === 'SLASH_COMMAND') reply.message = `ok ${frame.payload.text}`;
+      else this.receipts.push(performance.now());
+      this.ws.send(Buffer.from(JSON.stringify(reply)), { binary: true });
+    });
+  }
+
+  static async connect(url: string, app: { id: string; appKey: string }): Promise<SocketApp> {
+    const { url: wsUrl } = await json<{ url: string }>(`${url}/apps/${app.id}/websocket-connection?appKey=${encodeURIComponent(app.appKey)}`, {});
+    const client = new SocketApp(wsUrl);
+    await new Promise<void>((resolve, reject) => {
+      client.ws.once('open', () => resolve());
+      client.ws.once('error', reject);
+    });
+    return client;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}
+
+/** Posts `count` messages over the channels with POSTERS concurrent clients. */
+async function postBacklog(url: string, token: string, channels: string[], count: number): Promise<number> {
+  const pool = new Pool(url, { connections: POSTERS, pipelining: 1, keepAliveTimeout: 60_000 });
+  const headers = { authtoken: token, 'content-type': 'application/json' };
+  let next = 0;
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: POSTERS }, async () => {
+      while (next < count) {
+        const n = next++;
+        const response = await pool.request({
+          method: 'POST',
+          path: `/v1/channels/${channels[n % channels.length]}/messages`,
+          headers,
+          body: JSON.stringify({ text: `backlog ${n}` }),
+        });
+        await response.body.text();
+        if (response.statusCode !== 201) errors += 1;
+      }
+    }),
+  );
+  await pool.close();
+  return errors;
+}
+
+/** Connects the app to a waiting backlog of `count` events and times the drain. */
+async function drain(url: string, app: { id: string; appKey: string }, count: number) {
+  // Events flow from the connect on, so the clock starts before the ticket request.
+  const started = performance.now();
+  const client = await SocketApp.connect(url, app);
+  const deadline = started + DRAIN_TIMEOUT_MS;
+  while (client.receipts.length < count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await client.close();
+  return { started, receipts: client.receipts };
+}
+
+async function eventsScenario(
+  platform: BenchPlatform,
+  login: Login,
+  app: { id: string; appKey: string },
+  channels: string[],
+  label: string,
+): Promise<Scenario> {
+  // Warm-up: JIT, statement caches, the dispatcher's first claims.
+  const { url } = platform;
+  await postBacklog(url, login.token, channels, WARMUP_EVENTS);
+  await drain(url, app, WARMUP_EVENTS);
+  const postErrors = await postBacklog(url, login.token, channels, EVENTS);
+  const { value, serverCpuPercent } = await withServerCpu(platform, () => drain(url, app, EVENTS - postErrors));
+  const { started, receipts } = value;
+  const durationMs = (receipts.at(-1) ?? performance.now()) - started;
+  const summary = summarize(receipts.map((at) => at - started));
+  const missing = Math.max(0, EVENTS - postErrors - receipts.length);
+  return {
+    variant: `${label} events, 1 socket, ${channels.length} channels`,
+    connections: 1,
+    targets: { minThroughput: MIN_EVENTS_PER_S },
+    serverCpuPercent,
+    result: {
+      requests: receipts.length + postErrors + missing,
+      errors: postErrors + missing,
+      durationMs: round2(durationMs),
+      throughput: round2((receipts.length * 1000) / durationMs),
+      p50: round2(summary.p50),
+      p90: round2(summary.p90),
+      p99: round2(summary.p99),
+      max: round2(summary.max),
+      mean: round2(summary.mean),
+      clientCpuPercent: 0,
+      ...(missing > 0
+        ? { firstError: `${missing} events missing after ${DRAIN_TIMEOUT_MS} ms` }
+        : postErrors > 0
+          ? { firstError: `${postErrors} posts failed` }
+          : {}),
+    },
+  };
+}
+
+async function triggerScenario(url: string, login: Login, app: { id: string; appKey: string }, channelId: string, label: string): Promise<Scenario> {
+  const client = await SocketApp.connect(url, app);
+  const realtime = new WebSocket(`${url.replace('http', 'ws')}/v1/realtime`, { headers: { authtoken: login.token } });
+  await new Promise((resolve, reject) => {
+    realtime.once('open', resolve);
+    realtime.once('error', reject);
+  });
+  let seen: (() => void) | undefined;
+  realtime.on('message', (data) => {
+    if ((JSON.parse(data.toString()) as { type: string }).type === 'message.ephemeral') seen?.();
+  });
+  const pool = new Pool(url, { connections: 1, keepAliveTimeout: 60_000 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const start = performance.now();
+  for (let round = 0; round < TRIGGER_ROUNDS + TRIGGER_WARMUP; round += 1) {
+    const t0 = performance.now();
+    const ephemeral = new Promise<void>((resolve) => {
+      seen = resolve;
+    });
+    const response = await pool.request({
+      method: 'POST',
+      path: `/v1/channels/${channelId}/messages`,
+      headers: { authtoken: login.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `/benchsock round ${round}` }),
+    });
+    const text = await response.body.text();
+    if ((JSON.parse(text) as { outcome?: string }).outcome !== 'acked') {
+      errors += 1;
+      firstError ??= `HTTP ${response.statusCode}: ${text.slice(0, 200)}`;
+      continue;
+    }
+    const timedOut = await Promise.race([ephemeral.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5000))]);
+    if (timedOut) errors += 1;
+    else if (round >= TRIGGER_WARMUP) latencies.push(performance.now() - t0);
+  }
+  const durationMs = performance.now() - start;
+  realtime.close();
+  await pool.close();
+  await client.close();
+  const summary = summarize(latencies);
+  return {
+    variant: `${label} slash round trip`,
+    connections: 1,
+    targets: { maxP99Ms: TRIGGER_MAX_P99_MS },
+    result: {
+      requests: latencies.length + errors,
+      errors,
+      durationMs: round2(durationMs),
+      throughput: round2((latencies.length * 1000) / durationMs),
+      p50: round2(summary.p50),
+      p90: round2(summary.p90),
+      p99: round2(summary.p99),
+      max: round2(summary.max),
+      mean: round2(summary.mean),
+      clientCpuPercent: 0,
+      ...(firstError ? { firstError } : {}),
+    },
+  };
+}
+
+async function runOn(dialect: DialectName): Promise<Scenario[]> {
+  const platform = await startBenchPlatform(dialect);
+  try {
+    const login = await json<Login>(`${platform.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'alice@example.com', password: DEMO_PASSWORD }),
+    });
+    const app = await installSocketApp(platform.url, login);
+    const headers = { authtoken: login.token, 'content-type': 'application/json' };
+    const channels: string[] = [];
+    for (let i = 0; i < CHANNELS; i += 1) {
+      const created = await json<{ id?: string; channel?: { id: string } }>(
+        `${platform.url}/v1/channels`,
+        { method: 'POST', headers, body: JSON.stringify({ name: `bench-socket-${i}`, type: 'PUBLIC', description: 'bench' }) },
+        201,
+      );
+      channels.push(created.channel?.id ?? created.id ?? '');
+    }
+    const events = await eventsScenario(platform, login, app, channels, dialect);
+    const trigger = await triggerScenario(platform.url, login, app, channels[0], dialect);
+    return [events, trigger];
+  } finally {
+    await platform.stop();
+  }
+}
+
+/** BENCH_DB=sqlite (or postgres) runs one store only. */
+export async function run(): Promise<Scenario[]> {
+  const only = process.env.BENCH_DB;
+  const scenarios: Scenario[] = [];
+  if (only !== 'postgres') scenarios.push(...(await runOn('sqlite')));
+  if (only !== 'sqlite') {
+    const unreachable = await postgresUnreachable();
+    if (unreachable) {
+      console.warn(`[bench socket] PostgreSQL unreachable (${unreachable}): the postgres runs are SKIPPED.`);
+      scenarios.push({ variant: 'postgres', connections: 1, targets: {}, skipped: unreachable });
+    } else scenarios.push(...(await runOn('postgres')));
+  }
+  return scenarios;
+}
