@@ -35,19 +35,34 @@ export async function postgresUnreachable(): Promise<string | undefined> {
 export interface BenchPlatform {
   url: string;
   dialect: DialectName;
+  /** The PostgreSQL schema this node uses (undefined on SQLite). */
+  pgSchema?: string;
   /** CPU time the server process has used so far in ms (Linux /proc; undefined elsewhere). */
   cpuMs(): number | undefined;
   /** Stops the child and removes its data (temp dir, PostgreSQL schema). */
   stop(): Promise<void>;
 }
 
+export interface BenchPlatformOptions {
+  /** Extra environment for the child (e.g. SWITCHBOARD_DELIVERY_LANE_WINDOW). */
+  env?: Record<string, string>;
+  /**
+   * A running PostgreSQL node whose schema this one joins, as a second node of one deployment. The
+   * schema is already migrated and seeded (the demo seed skips a non-empty store) and stays owned by
+   * that first node: stop this one first, the first one's stop drops the schema.
+   */
+  joining?: BenchPlatform;
+}
+
 /**
  * Starts a seeded platform in a child process on a fresh temp dir or PostgreSQL schema.
  * With BENCH_CPU_PROF=<dir> the child runs under `--cpu-prof` and writes its profile there.
  */
-export async function startBenchPlatform(dialect: DialectName): Promise<BenchPlatform> {
+export async function startBenchPlatform(dialect: DialectName, options: BenchPlatformOptions = {}): Promise<BenchPlatform> {
+  const joined = options.joining?.pgSchema;
+  if (options.joining && (dialect !== 'postgres' || !joined)) throw new Error('only a PostgreSQL node can join another one');
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const pgSchema = dialect === 'postgres' ? `bench_${process.pid}_${Date.now().toString(36)}` : undefined;
+  const pgSchema = joined ?? (dialect === 'postgres' ? `bench_${process.pid}_${Date.now().toString(36)}` : undefined);
   const profileDir = process.env.BENCH_CPU_PROF;
   const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, CHILD], {
@@ -59,13 +74,15 @@ export async function startBenchPlatform(dialect: DialectName): Promise<BenchPla
       BENCH_PG_URL: POSTGRES_URL,
       BENCH_PG_SCHEMA: pgSchema ?? '',
       BENCH_DEMO_PASSWORD: DEMO_PASSWORD,
+      BENCH_SHARED_SCHEMA: joined ? '1' : '',
+      ...options.env,
     },
     // stdin stays open as a lifeline: if this process dies (Ctrl-C, crash) the child sees EOF and cleans up itself.
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   // The child removes its own data on shutdown; this repeats it (idempotently) in case the child crashed.
   const cleanup = async () => {
-    if (pgSchema) await dropSchema(pgSchema);
+    if (pgSchema && !joined) await dropSchema(pgSchema);
     rmSync(dataDir, { recursive: true, force: true });
   };
   let url: string;
@@ -79,6 +96,7 @@ export async function startBenchPlatform(dialect: DialectName): Promise<BenchPla
   return {
     url,
     dialect,
+    pgSchema,
     cpuMs: () => processCpuMs(child.pid),
     async stop() {
       await stopChild(child);
@@ -121,7 +139,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** utime + stime of a process; tells whether the server is CPU-bound or waiting on the database. */
-function processCpuMs(pid: number | undefined): number | undefined {
+export function processCpuMs(pid: number | undefined): number | undefined {
   try {
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -4,6 +4,8 @@
  * prints `{"url": …}` as one JSON line once listening. On SIGTERM/SIGINT, or when its stdin
  * closes because the parent died, it closes the platform (which also lets `--cpu-prof` write
  * its profile) and removes its own data, so an interrupted run leaves no schema or temp dir.
+ * With BENCH_SHARED_SCHEMA=1 it is a second node on the first one's schema: it leaves the schema
+ * (and, finding the store seeded, does not seed it again).
  */
 import { rmSync } from 'node:fs';
 import { createPlatform, defaultConfig, dropPostgresSchema } from '@switchboard/platform';
@@ -18,6 +20,8 @@ const postgres = process.env.BENCH_DIALECT === 'postgres';
 const dataDir = required('BENCH_DATA_DIR');
 const pgUrl = postgres ? required('BENCH_PG_URL') : undefined;
 const pgSchema = postgres ? required('BENCH_PG_SCHEMA') : undefined;
+/** A second node of one deployment: the schema belongs to the first node, which drops it. */
+const sharedSchema = process.env.BENCH_SHARED_SCHEMA === '1';
 const platform = await createPlatform(
   defaultConfig({
     port: 0,
@@ -44,7 +48,7 @@ process.stdout.write(`${JSON.stringify({ url })}\n`);
 let stopping = false;
 async function shutdown(): Promise<void> {
   await platform.close();
-  if (pgUrl && pgSchema) await dropPostgresSchema(pgUrl, pgSchema);
+  if (pgUrl && pgSchema && !sharedSchema) await dropPostgresSchema(pgUrl, pgSchema);
   rmSync(dataDir, { recursive: true, force: true });
 }
 /** Idempotent: a signal and the stdin EOF often arrive together. */

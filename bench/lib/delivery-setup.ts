@@ -1,0 +1,83 @@
+/**
+ * Set-up of the delivery benchmark through the real API: Alice's login, apps registered and
+ * installed (OAuth grant) with NEW_MESSAGE subscriptions and a slash command, and the channels
+ * the posts are spread over.
+ */
+import { request } from 'undici';
+import { DEMO_PASSWORD } from './platform.js';
+
+export interface Login {
+  token: string;
+  workspaceId: string;
+  workspaceUserId: string;
+}
+
+export async function json<T>(url: string, init: Parameters<typeof request>[1], expect = 200): Promise<T> {
+  const response = await request(url, init);
+  const text = await response.body.text();
+  if (response.statusCode !== expect) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.statusCode} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export function loginAlice(url: string): Promise<Login> {
+  return json<Login>(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'alice@example.com', password: DEMO_PASSWORD }),
+  });
+}
+
+/** Registers an app subscribed to NEW_MESSAGE (and owning /bench<i>), installs it with its bot; returns its signing secret. */
+export async function installApp(url: string, login: Login, index: number, base: string): Promise<string> {
+  const prefix = `${url}/workspaces/${login.workspaceId}/workspaceUsers/${login.workspaceUserId}`;
+  const redirect = 'https://bench.example.com/redirect';
+  const manifest = {
+    name: `bench_delivery_${index}`,
+    displayName: `Bench delivery ${index}`,
+    bot: true,
+    scopes: { botScopes: ['messages:read', 'messages:write'], userScopes: ['messages:read'] },
+    shortcuts: [],
+    slashCommands: [{ command: `/bench${index}`, url: `${base}/slash`, description: 'bench' }],
+    eventSubscriptions: { url: `${base}/events`, events: ['NEW_MESSAGE'] },
+    redirectUrls: [redirect],
+    welcomeMessage: null,
+  };
+  const app = await json<{ id: string; clientSecret: string; signingSecret: string }>(`${prefix}/apps`, {
+    method: 'POST',
+    headers: { authtoken: login.token, 'content-type': 'application/json' },
+    body: JSON.stringify(manifest),
+  });
+  const scopes = 'messages:read,bot:messages:read,bot:messages:write';
+  const grant = await json<{ code: string }>(`${prefix}/oauth2/grant?${new URLSearchParams({ clientId: app.id, scopes, redirectUrl: redirect })}`, {
+    headers: { authtoken: login.token },
+  });
+  await json(`${url}/oauth2/access`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ 'client-id': app.id, 'client-secret': app.clientSecret, code: grant.code }).toString(),
+  });
+  return app.signingSecret;
+}
+
+type ChannelInfo = { channel: { id: string; name: string } };
+
+/**
+ * `count` channels Alice is a member of: #general first, then public channels `bench-<i>` she
+ * creates (their creator is a member), reusing those an earlier phase created.
+ */
+export async function aliceChannels(url: string, login: Login, count: number): Promise<string[]> {
+  const headers = { authtoken: login.token, 'content-type': 'application/json' };
+  const existing = await json<ChannelInfo[]>(`${url}/v1/channels?types=PUBLIC`, { headers });
+  const byName = new Map(existing.map((entry) => [entry.channel.name, entry.channel.id]));
+  const general = byName.get('general');
+  if (!general) throw new Error('the demo workspace has no #general');
+  const ids = [general];
+  for (let index = 1; index < count; index += 1) {
+    const name = `bench-${index}`;
+    const id =
+      byName.get(name) ??
+      (await json<ChannelInfo>(`${url}/v1/channels`, { method: 'POST', headers, body: JSON.stringify({ name, type: 'PUBLIC' }) }, 201)).channel.id;
+    ids.push(id);
+  }
+  return ids;
+}
