@@ -40,6 +40,8 @@ export interface PlatformConfig {
    * sent after it may arrive before its retry.
    */
   deliveryLaneWindow: number;
+  /** Days a settled delivery (delivered, failed, cancelled) stays in the outbox and the operations API; 0 = forever. */
+  deliveryRetentionDays: number;
   /** Requests per second one app token may make before 429 + Retry-After. */
   appRateLimitPerSecond: number;
   /** Lifetime of app-identity JWTs (client credentials) in seconds. */
@@ -90,6 +92,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     interactionLoadingTimeoutMs: 10_000,
     triggerRateLimitPerMinute: 600,
     deliveryLaneWindow: Math.max(1, Math.floor(Number(process.env.SWITCHBOARD_DELIVERY_LANE_WINDOW ?? 1)) || 1),
+    deliveryRetentionDays: Math.max(0, Number(process.env.SWITCHBOARD_DELIVERY_RETENTION_DAYS ?? 7) || 0),
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',
     demoPassword: process.env.SWITCHBOARD_DEMO_PASSWORD || undefined,

@@ -164,6 +164,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     ) as typeof transports,
     laneWindow: config.deliveryLaneWindow,
     pollIntervalMs: config.deliveryPollIntervalMs,
+    retentionMs: config.deliveryRetentionDays * 24 * 3_600_000,
     clock,
     onResult: observer.onResult,
     onError: (err) => log.error({ err }, 'delivery dispatcher error'),

@@ -33,6 +33,11 @@ export interface DispatcherOptions {
   laneWindow?: number;
   /** Consecutive failures that gate an endpoint. */
   tripAfterFailures?: number;
+  /**
+   * Settled rows (delivered, failed, cancelled) are deleted this long after they were enqueued
+   * (the operations API lists deliveries until then). Default 7 days; 0 keeps them forever.
+   */
+  retentionMs?: number;
   /** Outcomes written per transaction at most. */
   recordBatchSize?: number;
   /** Called for each settled row (metrics, benchmarks); must not throw. */
@@ -49,6 +54,9 @@ interface Attempt {
 }
 
 const WAKE_COALESCE_MS = 5;
+const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
+/** Rows deleted per retry tick at most: 10 000 a minute outpaces any sustained event rate we serve. */
+const PRUNE_BATCH = 5_000;
 const FLUSH_DELAY_MS = 2;
 
 /**
@@ -209,13 +217,19 @@ export class DeliveryDispatcher {
     return claimed;
   }
 
-  /** Once per retry tick: fail what a long-dead endpoint has held past the whole schedule. */
+  /**
+   * Once per retry tick: fail what a long-dead endpoint has held past the whole schedule, and
+   * delete a bounded batch of rows settled longer ago than the retention (the outbox would
+   * otherwise grow by every event ever sent).
+   */
   private async sweepStale(): Promise<void> {
     const now = this.clock.now();
     if (now - this.lastStaleSweep < RETRY_INTERVAL_MS) return;
     this.lastStaleSweep = now;
     const cutoff = now - GIVE_UP_AFTER_MS;
     await this.store.failStale(this.gates.staleSources(cutoff), cutoff, now);
+    const retentionMs = this.options.retentionMs ?? DEFAULT_RETENTION_MS;
+    if (retentionMs > 0) await this.store.pruneSettled(now - retentionMs, PRUNE_BATCH);
   }
 
   private launch(rows: OutboxRow[]): void {

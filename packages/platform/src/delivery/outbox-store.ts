@@ -127,29 +127,40 @@ export class OutboxStore {
    * the dispatcher's CPU under load).
    */
   private async laneHeads(trx: Transaction<Database>): Promise<LaneHead[]> {
+    // The step to the next lane: PostgreSQL takes a row comparison as one index condition; SQLite
+    // only seeks on its first column that way, so there the step is split in two seeks.
+    const nextLane =
+      this.dialect === 'postgres'
+        ? sql`(select x.id from event_outbox x where x.status = 'pending' and (x.app_id, x.channel_key) > (h.app_id, h.channel_key)
+            order by x.app_id, x.channel_key, x.id limit 1)`
+        : sql`coalesce(
+            (select x.id from event_outbox x where x.status = 'pending' and x.app_id = h.app_id and x.channel_key > h.channel_key
+              order by x.app_id, x.channel_key, x.id limit 1),
+            (select x.id from event_outbox x where x.status = 'pending' and x.app_id > h.app_id
+              order by x.app_id, x.channel_key, x.id limit 1))`;
     const result = await sql<LaneHead>`
       with recursive heads(id, app_id, channel_key) as (
         select id, app_id, channel_key from (
           select id, app_id, channel_key from event_outbox where status = 'pending' order by app_id, channel_key, id limit 1
         ) first_lane
         union all
-        select e.id, e.app_id, e.channel_key from heads h join event_outbox e on e.id = coalesce(
-          (select x.id from event_outbox x where x.status = 'pending' and x.app_id = h.app_id and x.channel_key > h.channel_key
-            order by x.app_id, x.channel_key, x.id limit 1),
-          (select x.id from event_outbox x where x.status = 'pending' and x.app_id > h.app_id
-            order by x.app_id, x.channel_key, x.id limit 1))
+        select e.id, e.app_id, e.channel_key from heads h join event_outbox e on e.id = ${nextLane}
       )
       select h.id, h.app_id, h.channel_key, o.target, o.next_attempt_at, o.lease_until from heads h join event_outbox o on o.id = h.id`.execute(trx);
     return result.rows;
   }
 
-  /** The first `perLane` pending rows of each lane, in one statement. */
+  /**
+   * The first `perLane` pending rows of each lane, in one statement: whole rows on SQLite (they
+   * are what the claim returns), on PostgreSQL only what picking needs (the lease update returns
+   * the rows).
+   */
   private async laneRows(trx: Transaction<Database>, lanes: readonly LaneHead[], perLane: number): Promise<OutboxRow[]> {
     if (this.dialect === 'postgres') {
       const result = await sql<OutboxRow>`
         select r.* from (values ${sql.join(lanes.map((lane) => sql`(${lane.app_id}, ${lane.channel_key})`))}) l(app_id, channel_key)
         cross join lateral (
-          select * from event_outbox e
+          select e.id, e.app_id, e.channel_key, e.next_attempt_at, e.lease_until from event_outbox e
           where e.status = 'pending' and e.app_id = l.app_id and e.channel_key = l.channel_key
           order by e.id limit ${perLane}
         ) r`.execute(trx);
@@ -181,7 +192,6 @@ export class OutboxStore {
    */
   async claim(options: ClaimOptions): Promise<OutboxRow[]> {
     const { now, limit } = options;
-    const perLane = Math.max(1, Math.min(limit, options.perLaneLimit ?? limit));
     return this.db.transaction().execute(async (trx) => {
       if (this.dialect === 'postgres') {
         // Claims are serialised per schema (a short statement each): the lane check reads
@@ -202,6 +212,9 @@ export class OutboxStore {
         // Oldest head first: the lane waiting longest goes first when the limit cuts.
         .sort(byId);
       if (due.length === 0) return [];
+      // A fair share of the batch per lane (at least a few rows so a lone busy lane still
+      // batches): reading `limit` rows from each of many lanes would fetch far more than is taken.
+      const perLane = Math.max(1, Math.min(options.perLaneLimit ?? limit, Math.max(Math.ceil(limit / due.length), 8)));
       const picked: OutboxRow[] = [];
       // Lanes per statement: stays far below the bound-parameter limits.
       for (let start = 0; start < due.length && picked.length < limit; start += 100) {
@@ -346,6 +359,21 @@ export class OutboxStore {
       .where((eb) => eb(eb.fn.coalesce('first_failed_at', 'created_at'), '<', cutoff))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /**
+   * Deletes up to `limit` settled rows (delivered, failed, cancelled) created before `before`,
+   * oldest first. Ids are time-ordered, so the primary key walk meets the oldest rows first and
+   * stops after `limit` of them; rows still pending are never touched, however old.
+   */
+  async pruneSettled(before: number, limit: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('event_outbox')
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('event_outbox').select('id').where('status', '!=', PENDING).where('created_at', '<', before).orderBy('id').limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Drops this owner's leases (SQLite start-up: one dispatcher owns the file, so leases left by a killed process are stale). */

@@ -3,8 +3,7 @@
  * while NEW_MESSAGE events are being posted and delivered, restarted on the same data dir, and
  * every event whose post was acknowledged (201, so committed with its outbox row) must still reach
  * a signature-verifying loopback app at least once. Duplicates (sent before the kill, recorded
- * after it) are allowed and reported. The issue asks for a 20 000-event run; CI uses
- * CRASH_EVENTS (default 5 000) to stay under ~30 s: `CRASH_EVENTS=20000 npx vitest run …crash-safety`.
+ * after it) are allowed and reported. 20 000 events, as the issue asks (CRASH_EVENTS overrides).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exchangeCode, grantCode, registerApp, testManifest } from '../apps/oauth-dance.js';
 import { call, login } from '../harness.js';
 
-const EVENTS = Number(process.env.CRASH_EVENTS ?? 5_000);
+const EVENTS = Number(process.env.CRASH_EVENTS ?? 20_000);
 const PASSWORD = 'crash-demo-password-1';
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -101,45 +100,53 @@ describe('delivery crash safety (sqlite, child process)', () => {
     const channels = await call<{ channel: { id: string; name: string } }[]>(first.url, alice.token, 'GET', '/v1/channels');
     const general = channels.body.find((c) => c.channel.name === 'general')?.channel.id ?? '';
 
-    // Post until EVENTS are acknowledged or the node dies; kill it once a tenth has been delivered,
-    // so posts, commits and deliveries are all in flight at the kill.
+    // Post the first half, killing the node once half the run is acknowledged: posts, commits and
+    // deliveries are all in flight at the kill. The rest of the run goes to the restarted node.
     const acknowledged: string[] = [];
-    let killed = false;
-    const pool = new Pool(first.url, { connections: 16 });
     let n = 0;
-    const poster = async () => {
-      while (!killed && n < EVENTS) {
-        const text = `crash ${n++}`;
-        try {
-          const response = await pool.request({
-            method: 'POST',
-            path: `/v1/channels/${general}/messages`,
-            headers: { authtoken: alice.token, 'content-type': 'application/json' },
-            body: JSON.stringify({ text }),
-          });
-          const body = await response.body.text();
-          if (response.statusCode === 201) acknowledged.push((JSON.parse(body) as { id: string }).id);
-        } catch {
-          return; // the node is gone
+    const postUntil = async (url: string, stop: () => boolean) => {
+      const pool = new Pool(url, { connections: 16 });
+      const poster = async () => {
+        while (!stop() && n < EVENTS) {
+          const text = `crash ${n++}`;
+          try {
+            const response = await pool.request({
+              method: 'POST',
+              path: `/v1/channels/${general}/messages`,
+              headers: { authtoken: alice.token, 'content-type': 'application/json' },
+              body: JSON.stringify({ text }),
+            });
+            const body = await response.body.text();
+            if (response.statusCode === 201) acknowledged.push((JSON.parse(body) as { id: string }).id);
+          } catch {
+            return; // the node is gone
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: 16 }, poster));
+      await pool.destroy();
     };
+    let killed = false;
     const watcher = async () => {
-      while (deliveries < EVENTS / 10 && n < EVENTS) await new Promise((resolve) => setTimeout(resolve, 5));
+      while ((acknowledged.length < EVENTS / 2 || deliveries === 0) && n < EVENTS) await new Promise((resolve) => setTimeout(resolve, 5));
       killed = true;
       first.child.kill('SIGKILL');
     };
-    await Promise.all([...Array.from({ length: 16 }, poster), watcher()]);
+    await Promise.all([postUntil(first.url, () => killed), watcher()]);
     if (first.child.exitCode === null && first.child.signalCode === null) await new Promise((resolve) => first.child.once('exit', resolve));
-    await pool.destroy();
     const atKill = deliveries;
-    const acked = acknowledged.length;
-    expect(acked).toBeGreaterThan(EVENTS / 10);
+    const ackedBeforeKill = acknowledged.length;
+    expect(ackedBeforeKill).toBeGreaterThanOrEqual(EVENTS / 2);
+    expect(atKill).toBeLessThan(ackedBeforeKill);
 
     // Restart on the same data dir: the outbox rows committed with the posts are still there.
     const second = await startChild(dataDir, false);
     children.push(second.child);
-    const deadline = Date.now() + 60_000;
+    await postUntil(second.url, () => false);
+    const acked = acknowledged.length;
+    // Only posts cut off by the kill (one per posting client at most) may lack an answer.
+    expect(acked).toBeGreaterThanOrEqual(EVENTS - 16);
+    const deadline = Date.now() + 120_000;
     const missing = () => acknowledged.filter((id) => !receipts.has(id));
     while (missing().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     second.child.kill('SIGTERM');
@@ -147,9 +154,9 @@ describe('delivery crash safety (sqlite, child process)', () => {
     const lost = missing();
     let duplicates = 0;
     for (const count of receipts.values()) if (count > 1) duplicates += count - 1;
-    const summary = `${acked} acknowledged posts, ${atKill} delivered before the SIGKILL, ${deliveries} deliveries in all, ${lost.length} lost, ${duplicates} duplicates, ${rejected} bad signatures`;
+    const summary = `${acked} acknowledged posts (${ackedBeforeKill} before the SIGKILL), ${atKill} delivered before it, ${deliveries} deliveries in all, ${lost.length} lost, ${duplicates} duplicates, ${rejected} bad signatures`;
     console.log(`[crash-safety] ${summary}`);
     expect(lost, summary).toEqual([]);
     expect(rejected, summary).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

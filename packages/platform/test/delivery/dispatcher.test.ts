@@ -251,6 +251,27 @@ describe.each(await dialects())('delivery dispatcher (%s)', (dialect) => {
     expect(byStatus('delivered')).toBe(0);
   });
 
+  it('deletes settled rows after the retention, never pending ones', async () => {
+    const start = clock.now();
+    await enqueue(db.store.db, [entry('A1', 'C1', 1), entry('A1', 'C1', 2), entry('GONE', 'C3', 1)], start);
+    await harness.dispatcher.runUntilIdle();
+    // A row still waiting (a socket-mode app that never connected, say): old, but pending.
+    const [waiting] = await enqueue(db.store.db, [entry('A1', 'C9', 1)], start);
+    await db.store.db
+      .updateTable('event_outbox')
+      .set({ next_attempt_at: start + 365 * 24 * 3_600_000 })
+      .where('id', '=', waiting)
+      .execute();
+    const statuses = async () => (await rowsOf()).map((r) => `${r.channel_key}:${r.status}`).sort();
+    expect(await statuses()).toEqual(['C1:delivered', 'C1:delivered', 'C3:cancelled', 'C9:pending']);
+    clock.advance(6 * 24 * 3_600_000);
+    await harness.dispatcher.runUntilIdle();
+    expect(await statuses()).toHaveLength(4);
+    clock.advance(1 * 24 * 3_600_000 + 60_000);
+    await harness.dispatcher.runUntilIdle();
+    expect(await statuses()).toEqual(['C9:pending']);
+  });
+
   it('cancels rows whose target no longer resolves, and treats a refused connection as a retry', async () => {
     targets.set('A3', 'http://127.0.0.1:1/events');
     await enqueue(db.store.db, [entry('GONE', 'C1', 1), entry('A3', 'C1', 1)], clock.now());

@@ -3,7 +3,7 @@ import { enqueue, OutboxStore } from '../../src/delivery/outbox-store.js';
 import { hasPostgres } from '../harness.js';
 import { eventBody, FakeClock, MapTargets, makeDispatcher, openTestStore, Receiver, type TestStore } from './helpers.js';
 
-const EVENTS = 5_000;
+const EVENTS = 20_000;
 const CHANNELS = 50;
 
 describe.runIf(await hasPostgres())('delivery on PostgreSQL with several nodes', () => {
@@ -41,7 +41,7 @@ describe.runIf(await hasPostgres())('delivery on PostgreSQL with several nodes',
         await db.store.db.transaction().execute((trx) => enqueue(trx, entries));
         nodes[(start / 100) % 2].dispatcher.wake();
       }
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 120_000;
       while (receiver.received.length < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300)); // let any duplicate show up
       const ids = receiver.received.map((r) => r.headers['x-switchboard-delivery-id']);
@@ -62,7 +62,7 @@ describe.runIf(await hasPostgres())('delivery on PostgreSQL with several nodes',
       for (const node of nodes) await node.stop();
       await second.store.close();
     }
-  }, 90_000);
+  }, 240_000);
 
   it("retakes a crashed node's claims after the lease, and the crashed node cannot overwrite them", async () => {
     const clock = new FakeClock();
