@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { perClientLimit } from '../http/rate-limits.js';
 import { errorResponses } from '../http/schemas.js';
 import { type Authenticator, actorOf, SESSION_COOKIE } from './authenticate.js';
 import type { SessionsService } from './sessions-service.js';
@@ -29,7 +30,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     '/v1/auth/login',
     {
       schema: { tags: ['people'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: LoginResponse, ...errorResponses } },
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: perClientLimit(20, 60_000),
     },
     async (request, reply) => {
       const { email, password, workspaceId } = request.body;

@@ -1,6 +1,7 @@
 import { SwitchboardError } from '@switchboard/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { perClientLimit } from '../http/rate-limits.js';
 import { errorResponses } from '../http/schemas.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { IdentityKeys } from './identity-keys.js';
@@ -83,7 +84,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRoutesOptions> = asyn
         }),
         response: { 200: TokenResponse, ...errorResponses },
       },
-      config: { rateLimit: { max: 120, timeWindow: 60_000 } },
+      config: perClientLimit(120, 60_000),
     },
     async (request, reply) => {
       const body = request.body;

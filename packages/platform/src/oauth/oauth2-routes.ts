@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Authenticator, actorOf } from '../auth/authenticate.js';
 import type { UsersStore } from '../chat/users/users-store.js';
+import { perClientLimit } from '../http/rate-limits.js';
 import { errorResponses } from '../http/schemas.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { LifecycleService } from './lifecycle-service.js';
@@ -44,7 +45,7 @@ export const oauth2Routes: FastifyPluginAsyncZod<OAuth2RoutesOptions> = async (a
         body: AccessBody,
         response: { 200: AccessTokenResponse, ...errorResponses },
       },
-      config: { rateLimit: { max: 60, timeWindow: 60_000 } },
+      config: perClientLimit(60, 60_000),
     },
     async (request) => {
       const body = request.body;

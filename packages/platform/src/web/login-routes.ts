@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../auth/authenticate.js';
 import type { SessionsService } from '../auth/sessions-service.js';
+import { perClientLimit } from '../http/rate-limits.js';
 import { escapeHtml, page, safeNext } from './html.js';
 
 function loginForm(next: string, error?: string): string {
@@ -26,7 +27,7 @@ export const loginRoutes: FastifyPluginAsyncZod<{ sessions: SessionsService }> =
     '/login',
     {
       schema: { tags: ['web'], body: z.object({ email: z.string().max(320), password: z.string().max(1024), next: z.string().max(4096).optional() }) },
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: perClientLimit(20, 60_000),
     },
     async (request, reply) => {
       const next = safeNext(request.body.next);
