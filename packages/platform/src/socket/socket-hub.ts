@@ -13,6 +13,14 @@ export interface SocketHubOptions {
   now?: () => number;
 }
 
+/**
+ * A payload that is already JSON text (an outbox row): framed as is, so an event is neither
+ * parsed nor re-serialised on its way to the socket.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** What a connection answered (or that it could not). */
 export type HubAnswer = { kind: 'answered'; reply: SocketAppReply } | { kind: 'unreachable'; reason: string };
 
@@ -130,7 +138,8 @@ export class SocketHub {
   request(appId: string, payload: unknown, options: { event: boolean; timeoutMs: number; correlationId?: string; signal?: AbortSignal }): Promise<HubAnswer> {
     const deadline = this.now() + options.timeoutMs;
     const correlationId = options.correlationId ?? randomUUID();
-    const text = JSON.stringify({ correlation_id: correlationId, payload });
+    const body = payload instanceof JsonText ? payload.text : JSON.stringify(payload);
+    const text = `{"correlation_id":${JSON.stringify(correlationId)},"payload":${body}}`;
     // A person waiting on a trigger gets the offline message at once when nothing is connected.
     if (!options.event && this.connectionCount(appId) === 0) return Promise.resolve({ kind: 'unreachable', reason: 'no connection' });
     return new Promise<HubAnswer>((resolve) => {

@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryOutcome, DeliveryTarget, DeliveryTransport } from '../delivery/index.js';
-import type { SocketHub } from './socket-hub.js';
+import { JsonText, type SocketHub } from './socket-hub.js';
 
 /** The outbox error of a row that failed only because no connection was there (see createSocketMode). */
 export const NOT_CONNECTED = 'socket_not_connected';
@@ -30,13 +30,15 @@ export class SocketTransport implements DeliveryTransport {
 
   async send(delivery: Delivery, signal: AbortSignal): Promise<DeliveryOutcome> {
     if (this.hub.connectionCount(delivery.appId) === 0) return { kind: 'retry', error: NOT_CONNECTED };
-    let payload: unknown;
-    try {
-      payload = JSON.parse(delivery.payload);
-    } catch {
-      return { kind: 'permanent', error: 'invalid_payload' };
-    }
-    const answer = await this.hub.request(delivery.appId, payload, { event: true, timeoutMs: this.ackTimeoutMs, correlationId: delivery.id, signal });
+    // Outbox payloads are JSON objects written by the enqueuer; anything else would be a corrupt row.
+    const payload = delivery.payload;
+    if (!payload.startsWith('{') || !payload.endsWith('}')) return { kind: 'permanent', error: 'invalid_payload' };
+    const answer = await this.hub.request(delivery.appId, new JsonText(payload), {
+      event: true,
+      timeoutMs: this.ackTimeoutMs,
+      correlationId: delivery.id,
+      signal,
+    });
     if (answer.kind === 'unreachable') {
       return { kind: 'retry', error: answer.reason === 'no connection' ? NOT_CONNECTED : `socket_${answer.reason.replace(/\s+/g, '_')}` };
     }
