@@ -49,12 +49,16 @@ export class Receivers {
   private lastProgressAt = performance.now();
   private waiters: (() => void)[] = [];
   private secretsSet: (() => void) | undefined;
+  /** Rejects when the child exits: a wait on it must not hang. */
+  private readonly exited: Promise<never>;
 
   private constructor(
     private readonly child: ChildProcess,
     /** One loopback origin per app, in app order. */
     readonly urls: string[],
   ) {
+    this.exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`receiver child exited (code ${code})`))));
+    this.exited.catch(() => {});
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'receipts') this.record(message);
       else if (message.type === 'secrets-set') this.secretsSet?.();
@@ -70,8 +74,13 @@ export class Receivers {
       stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     });
     const urls = await new Promise<string[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('receiver child did not start in time')), START_TIMEOUT_MS);
-      child.once('exit', (code) => reject(new Error(`receiver child exited during start-up (code ${code})`)));
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error('receiver child did not start in time')), START_TIMEOUT_MS);
+      child.once('exit', (code) => fail(new Error(`receiver child exited during start-up (code ${code})`)));
+      child.once('error', fail);
       child.once('message', (message: ChildMessage) => {
         clearTimeout(timer);
         if (message.type === 'ready') resolve(message.urls);
@@ -90,7 +99,7 @@ export class Receivers {
       this.secretsSet = resolve;
     });
     this.child.send({ type: 'secrets', secrets } satisfies ReceiverSecrets);
-    await done;
+    await Promise.race([done, this.exited]);
   }
 
   /** CPU time the receiver process has used so far in ms (Linux /proc; undefined elsewhere). */
