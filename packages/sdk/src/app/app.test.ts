@@ -147,6 +147,23 @@ describe('triggers over loopback HTTP', () => {
     await finished.promise;
   });
 
+  it('acks empty in time while a slow token store is still looking the bot up', async () => {
+    const store = memoryStore();
+    const slowStore: CredentialsStore = {
+      ...store,
+      getBotToken: async (workspaceId) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return store.getBotToken(workspaceId);
+      },
+    };
+    const { post } = await started({ autoAckAfterMs: 100, tokenStore: slowStore, apiBaseUrl: 'http://127.0.0.1:9', appKey: 'k' }, (app) =>
+      app.command('/echo', (ctx) => ctx.ack('too late')),
+    );
+    const startedAt = Date.now();
+    expect(await post(command('x'))).toEqual({ status: 200, body: {} });
+    expect(Date.now() - startedAt).toBeLessThan(280);
+  });
+
   it('answers 404 with a message when no listener takes a trigger, and reports it', async () => {
     const errors: unknown[] = [];
     const { post } = await started({ onError: (error) => errors.push(error) }, (app) => app.shortcut('quote', (ctx) => ctx.ack()));

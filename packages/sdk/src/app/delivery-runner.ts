@@ -1,13 +1,13 @@
 import { AppPayload, type EventType, isInteractivePayload, parseEventBody, WebhookEvent } from '@switchboard/protocol';
 import { z } from 'zod';
-import type { ApiClient } from '../client/index.js';
 import type { DeliveryDeduper } from '../delivery-deduper.js';
-import type { AckFn, AckReply, Delivery, ReceiverHost } from '../receivers/receiver.js';
-import type { BotCredentials, BotIdentity } from './bot-credentials.js';
-import { type ContextDeps, DeliveryContext } from './context.js';
+import type { AckFn, Delivery, ReceiverHost } from '../receivers/receiver.js';
+import type { BotCredentials } from './bot-credentials.js';
+import { DeliveryContext } from './context.js';
 import { type AnyContext, type Chain, type DispatchTable, placeOf, routeKey, webhookKey, webhookPlaceOf } from './dispatch-table.js';
 import { wasHandled } from './listener-chains.js';
 import { type Middleware, runMiddleware } from './middleware.js';
+import { EMPTY_ACK, PendingDelivery, type SharedRunnerState } from './pending-delivery.js';
 
 /** What an error listener learns besides the error. */
 export interface ErrorInfo {
@@ -29,67 +29,13 @@ export interface DeliveryRunnerOptions {
 }
 
 /**
- * One delivery's answer, sent at most once, and its auto-ack timer. A class rather than
- * closures: the context calls its methods, so a delivery allocates one small object for this.
- */
-class PendingDelivery implements ContextDeps {
-  answered = false;
-  bot: BotIdentity | undefined;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly runner: DeliveryRunnerOptions & { timers: Set<NodeJS.Timeout> },
-    private readonly ack: AckFn,
-    readonly deliveryId: string | undefined,
-  ) {}
-
-  answer(reply: AckReply): boolean {
-    if (this.answered) return false;
-    this.answered = true;
-    // A nacked delivery may be retried by the platform; let the retry run.
-    if (reply.status >= 300 && this.deliveryId) this.runner.deduper.forget(this.deliveryId);
-    this.ack(reply);
-    return true;
-  }
-
-  /** Starts the auto-ack clock; only deliveries that make the core wait pay for a timer. */
-  armAutoAck(): void {
-    if (this.answered || this.timer) return;
-    const timer = setTimeout(() => {
-      this.disarm();
-      this.answer(EMPTY_ACK);
-    }, this.runner.autoAckAfterMs);
-    timer.unref();
-    this.timer = timer;
-    this.runner.timers.add(timer);
-  }
-
-  disarm(): void {
-    if (!this.timer) return;
-    clearTimeout(this.timer);
-    this.runner.timers.delete(this.timer);
-    this.timer = undefined;
-  }
-
-  missingBot(workspaceId: string): string {
-    return this.runner.credentials.missingReason(workspaceId);
-  }
-
-  userClient(workspaceId: string, userId: string): Promise<ApiClient> {
-    return this.runner.credentials.user(workspaceId, userId);
-  }
-}
-
-const EMPTY_ACK: AckReply = Object.freeze({ status: 200, body: Object.freeze({}) });
-
-/**
  * The app core as a {@link ReceiverHost}: validates a delivery, answers it exactly once and
  * runs its listeners. Events are acked before their handlers (PROTOCOL.md 6.3); a trigger is
  * acked by its handler, nacked when the handler throws first, and acked empty after
  * `autoAckAfterMs` so the person never sees the offline message while a slow handler finishes.
  */
 export class DeliveryRunner implements ReceiverHost {
-  private readonly shared: DeliveryRunnerOptions & { timers: Set<NodeJS.Timeout> };
+  private readonly shared: SharedRunnerState;
 
   constructor(private readonly options: DeliveryRunnerOptions) {
     this.shared = { ...options, timers: new Set() };
