@@ -151,6 +151,23 @@ export class OutboxStore {
   }
 
   /**
+   * PostgreSQL: a node owns a lane for this claim by locking its head row (`FOR UPDATE SKIP
+   * LOCKED`, lease re-checked on the row's latest version). Lanes whose head another node is
+   * claiming right now are skipped, not waited for; once that claim commits, its leases keep
+   * them out. Only the lane's owner reads past the head, so no node can take a later row of a
+   * lane ahead of the rows another node is about to lease.
+   */
+  private async lockHeads(trx: Transaction<Database>, heads: readonly LaneHead[], now: number): Promise<LaneHead[]> {
+    const locked = await sql<{ id: string }>`
+      select id from event_outbox
+      where id in (${sql.join(heads.map((head) => head.id))}) and status = 'pending' and next_attempt_at <= ${now}
+        and (lease_until is null or lease_until <= ${now})
+      for update skip locked`.execute(trx);
+    const owned = new Set(locked.rows.map((row) => row.id));
+    return heads.filter((head) => owned.has(head.id));
+  }
+
+  /**
    * The first `perLane` pending rows of each lane, in one statement: whole rows on SQLite (they
    * are what the claim returns), on PostgreSQL only what picking needs (the lease update returns
    * the rows).
@@ -186,19 +203,14 @@ export class OutboxStore {
    * claimable lane (in id order, up to the first one that is not due or leased) are leased.
    * `skipLanes` (this node's lanes in flight) and gated `excludeSources` are passed over.
    *
-   * On PostgreSQL the rows are leased to `owner` (several nodes share the table). SQLite has one
+   * On PostgreSQL the rows are leased to `owner` (several nodes share the table; see `lockHeads`
+   * for how two claims at once stay out of each other's lanes). SQLite has one
    * dispatcher per file, which keeps its lanes in flight (until their outcomes are written) out
    * of its own claims: there the rows are only read, saving a rewrite of every row.
    */
   async claim(options: ClaimOptions): Promise<OutboxRow[]> {
     const { now, limit } = options;
     return this.db.transaction().execute(async (trx) => {
-      if (this.dialect === 'postgres') {
-        // Claims are serialised per schema (a short statement each): the lane check reads
-        // committed leases only, and without this a concurrent claim could take a later row
-        // of a lane whose head another node has locked but not yet committed.
-        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.event_outbox.claim'))`.execute(trx);
-      }
       const excluded = options.excludeSources;
       const skip = options.skipLanes;
       const due = (await this.laneHeads(trx))
@@ -218,7 +230,8 @@ export class OutboxStore {
       const picked: OutboxRow[] = [];
       // Lanes per statement: stays far below the bound-parameter limits.
       for (let start = 0; start < due.length && picked.length < limit; start += 100) {
-        const lanes = due.slice(start, start + 100);
+        const lanes = this.dialect === 'postgres' ? await this.lockHeads(trx, due.slice(start, start + 100), now) : due.slice(start, start + 100);
+        if (lanes.length === 0) continue;
         const byLane = new Map<string, OutboxRow[]>();
         for (const row of await this.laneRows(trx, lanes, perLane)) {
           const key = laneKey(row.app_id, row.channel_key);
