@@ -95,12 +95,9 @@ describe.runIf(await hasPostgres())('store (postgres)', () => {
       await second.close();
     }));
 
-  // KNOWN BUG in store/db.ts (not ours to edit): Kysely's Migrator looks for its
-  // kysely_migration_lock table in *any* schema unless `migrationTableSchema` is set, so a fresh
-  // schema is never migrated while another one holds Kysely's tables ("relation
-  // kysely_migration_lock does not exist"). This breaks parallel test files and any second
-  // tenant. Fix: pass `migrationTableSchema: options.pgSchema` to the Migrator for PostgreSQL;
-  // then drop `.fails` here.
+  // Kysely's Migrator finds its tables through introspection: it must look in this schema only
+  // (`migrationTableSchema` and `OwnSchemaPostgresDialect`), or a fresh schema is never migrated
+  // while another one holds Kysely's tables, and a schema dropped meanwhile fails the migration.
   it('migrates a fresh schema, kept to itself, while another schema is already migrated', () =>
     withSchemas(2, async (a, b) => {
       const storeA = await open(a);
@@ -112,6 +109,25 @@ describe.runIf(await hasPostgres())('store (postgres)', () => {
         await storeB.close();
       } finally {
         await storeA.close();
+      }
+    }));
+
+  it('introspects its own schema only (a schema dropped meanwhile cannot fail a migration)', () =>
+    withSchemas(2, async (a, b) => {
+      const storeA = await open(a);
+      const storeB = await open(b);
+      try {
+        const tables = await storeB.db.introspection.getTables({ withInternalKyselyTables: true });
+        expect(tables.map((table) => table.name)).toContain('kysely_migration');
+        expect(new Set(tables.map((table) => table.schema))).toEqual(new Set([b]));
+        await storeA.close();
+        await dropPostgresSchema(POSTGRES_URL, a);
+        // Re-running the migrator after another schema vanished still works.
+        const again = await open(b);
+        expect(await appliedMigrations(again)).toEqual(await expectedMigrations());
+        await again.close();
+      } finally {
+        await storeB.close();
       }
     }));
 
