@@ -37,20 +37,49 @@ export const SOCKET_PING_INTERVAL_MS = 25_000;
 
 export type SocketFrameResult<T> = { ok: true; frame: T } | { ok: false; message: string };
 
-function parseFrame<T>(schema: z.ZodType<T>, data: string | Uint8Array): SocketFrameResult<T> {
-  let value: unknown;
+/** One decoder for every frame: `fatal` makes bad UTF-8 an error; decoding without `stream` keeps no state. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJson(data: string | Uint8Array): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
-    value = JSON.parse(typeof data === 'string' ? data : new TextDecoder('utf-8', { fatal: true }).decode(data));
+    return { ok: true, value: JSON.parse(typeof data === 'string' ? data : utf8.decode(data)) };
   } catch {
     return { ok: false, message: 'The frame is not valid UTF-8 JSON.' };
   }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown): SocketFrameResult<T> {
   const result = schema.safeParse(value);
   return result.success ? { ok: true, frame: result.data } : { ok: false, message: z.prettifyError(result.error) };
 }
 
+function parseFrame<T>(schema: z.ZodType<T>, data: string | Uint8Array): SocketFrameResult<T> {
+  const parsed = parseJson(data);
+  return parsed.ok ? validate(schema, parsed.value) : parsed;
+}
+
+/**
+ * `{correlation_id, status}` and nothing else: the event ack our SDK sends for every event, the
+ * hot path of socket mode. Checked by hand with the schema's own rules; anything richer goes to zod.
+ */
+function isPlainAck(value: unknown): value is SocketAppReply {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { correlation_id, status } = value as { correlation_id?: unknown; status?: unknown };
+  return (
+    Object.keys(value).length === 2 &&
+    typeof correlation_id === 'string' &&
+    correlation_id.length > 0 &&
+    Number.isInteger(status) &&
+    (status as number) >= 100 &&
+    (status as number) <= 599
+  );
+}
+
 /** Parses a reply frame from an app; a malformed frame is a result, never a throw. */
 export function parseSocketAppReply(data: string | Uint8Array): SocketFrameResult<SocketAppReply> {
-  return parseFrame(SocketAppReply, data);
+  const parsed = parseJson(data);
+  if (!parsed.ok) return parsed;
+  return isPlainAck(parsed.value) ? { ok: true, frame: parsed.value } : validate(SocketAppReply, parsed.value);
 }
 
 /** Parses a platform frame on the app side. */

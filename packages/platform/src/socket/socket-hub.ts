@@ -63,6 +63,8 @@ export class SocketHub {
   private readonly cursor = new Map<string, number>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly connectListeners: ((appId: string) => void)[] = [];
+  /** Requests to end per abort signal (the dispatcher passes one signal to every send). */
+  private readonly abortables = new WeakMap<AbortSignal, Set<() => void>>();
   private readonly disconnectListeners: ((appId: string) => void)[] = [];
   private readonly sweeper: NodeJS.Timeout;
   /** Set by closeAll (node shutdown). */
@@ -147,6 +149,7 @@ export class SocketHub {
       let timer: NodeJS.Timeout | undefined;
       let current: SocketConnection | undefined;
       let unwait: (() => void) | undefined;
+      let unwatch: (() => void) | undefined;
       const finish = (answer: HubAnswer) => {
         if (done) return;
         done = true;
@@ -157,7 +160,7 @@ export class SocketHub {
           // Room freed under the back-pressure limit (a write completed, a reply timed out).
           this.notify(appId);
         }
-        options.signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         resolve(answer);
       };
       const onAbort = () => finish({ kind: 'unreachable', reason: 'aborted' });
@@ -189,7 +192,7 @@ export class SocketHub {
       };
       timer = setTimeout(() => finish({ kind: 'unreachable', reason: current ? 'no reply in time' : 'no connection' }), Math.max(0, deadline - this.now()));
       if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort);
+      if (options.signal) unwatch = this.whenAborted(options.signal, onAbort);
       attempt();
     });
   }
@@ -199,6 +202,30 @@ export class SocketHub {
     this.closed = true;
     clearInterval(this.sweeper);
     for (const list of this.byApp.values()) for (const connection of [...list]) connection.socket.close(1001, 'server shutting down');
+  }
+
+  /**
+   * Runs `onAbort` when `signal` aborts; returns an unregister. One listener per signal, as
+   * EventTarget's add/remove scan every listener: with thousands of sends waiting on one signal,
+   * a listener per request made each send O(waiting).
+   */
+  private whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+    let set = this.abortables.get(signal);
+    if (!set) {
+      const callbacks = new Set<() => void>();
+      set = callbacks;
+      this.abortables.set(signal, callbacks);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const callback of [...callbacks]) callback();
+        },
+        { once: true },
+      );
+    }
+    const callbacks = set;
+    callbacks.add(onAbort);
+    return () => callbacks.delete(onAbort);
   }
 
   private failPending(connection: SocketConnection, correlationId: string): void {
