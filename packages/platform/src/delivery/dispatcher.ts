@@ -260,7 +260,22 @@ export class DeliveryDispatcher {
    * row order. Once a row must wait (retry, or held by its gate), nothing after it is started;
    * rows already in flight behind it keep what they got if delivered, else wait with it.
    */
-  private async runLane(rows: OutboxRow[]): Promise<void> {
+  private async runLane(claimed: OutboxRow[]): Promise<void> {
+    let rows = claimed;
+    for (;;) {
+      const waitingSince = await this.runBatch(rows);
+      if (waitingSince !== undefined || this.stopped || this.inFlight >= this.maxInFlight || this.store.dialect !== 'sqlite') return;
+      // SQLite has no other dispatcher: a lane that delivered its batch reads on from its last
+      // row instead of ending and waiting for its outcomes to be written and a claim to retake it.
+      const more = await this.store.laneAfter(rows[rows.length - 1], this.clock.now(), Math.min(this.batchSize, this.maxInFlight - this.inFlight));
+      if (more.length === 0) return;
+      this.inFlight += more.length;
+      rows = more;
+    }
+  }
+
+  /** Delivers one batch of a lane; returns the firstFailedAt of a row that must wait, or undefined if none. */
+  private async runBatch(rows: OutboxRow[]): Promise<number | null | undefined> {
     const inFlight: Promise<Attempt>[] = [];
     let next = 0;
     let waitingSince: number | null | undefined;
@@ -288,6 +303,7 @@ export class DeliveryDispatcher {
       else await startMore();
     }
     for (const rest of rows.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
+    return waitingSince;
   }
 
   /**

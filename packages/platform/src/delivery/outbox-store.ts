@@ -270,6 +270,26 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * SQLite only (one dispatcher per file, rows not leased): the due rows of `last`'s lane after
+   * it, in order, up to the first that is not due. Its lane is busy on this dispatcher, so no
+   * claim reads them meanwhile.
+   */
+  async laneAfter(last: OutboxRow, now: number, limit: number): Promise<OutboxRow[]> {
+    const rows = await this.db
+      .selectFrom('event_outbox')
+      .selectAll()
+      .where('status', '=', PENDING)
+      .where('app_id', '=', last.app_id)
+      .where('channel_key', '=', last.channel_key)
+      .where('id', '>', last.id)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    const due = rows.findIndex((row) => Number(row.next_attempt_at) > now);
+    return due === -1 ? rows : rows.slice(0, due);
+  }
+
   /** Writes a batch of outcomes in one transaction; rows whose lease was retaken by another node are left alone. */
   async record(results: readonly RowResult[], owner: string, now: number): Promise<void> {
     if (results.length === 0) return;
