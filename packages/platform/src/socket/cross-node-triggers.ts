@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { ClusterBus, ClusterMessage } from '../cluster/index.js';
 import type { Database } from '../store/schema.js';
-import type { HubAnswer, SocketHub } from './socket-hub.js';
+import { type HubAnswer, JsonText, type SocketHub } from './socket-hub.js';
 import type { SocketPresence } from './socket-presence.js';
 
 /** Time kept back by the node holding the connection for its reply to reach the origin node. */
@@ -83,7 +83,7 @@ export class CrossNodeTriggers {
     const timeoutMs = ms - REPLY_MARGIN_MS - (performance.now() - received);
     const answer: HubAnswer =
       timeoutMs > 0
-        ? await this.hub.request(app, JSON.parse(claimed.payload) as unknown, { event: false, timeoutMs, correlationId: id })
+        ? await this.hub.request(app, new JsonText(claimed.payload), { event: false, timeoutMs, correlationId: id })
         : { kind: 'unreachable', reason: 'no reply in time' };
     await this.db
       .updateTable('socket_trigger_requests')

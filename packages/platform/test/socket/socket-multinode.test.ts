@@ -7,13 +7,9 @@ import { listenRealtime, type RealtimeClient } from '../realtime-client.js';
 import { installSocketApp, RawSocketApp, until } from './socket-app.js';
 
 const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-/**
- * Fallback polling every 2 s: only LISTEN/NOTIFY can explain a dozen events each arriving well
- * under that. (Not disabled altogether: the dispatcher can miss a wake-up of a lane whose last
- * result is recorded after the claim that skipped it; its poll is what recovers such a lane.)
- */
-const SLOW_POLLING = { deliveryPollIntervalMs: 2_000 };
-/** NOTIFY takes milliseconds; these bounds leave room for a loaded 2-core CI box. */
+/** Fallback polling an hour away: only LISTEN/NOTIFY can explain any delivery in these tests. */
+const NO_POLLING = { deliveryPollIntervalMs: 3_600_000 };
+/** NOTIFY takes milliseconds: the median must be well under the default 1 s poll; the max leaves room for a loaded 2-core CI box. */
 const PROMPT_MS = 1_000;
 const PROMPT_MEDIAN_MS = 250;
 
@@ -38,8 +34,8 @@ describe.runIf(await hasPostgres())('socket mode on two PostgreSQL nodes', () =>
   };
 
   beforeAll(async () => {
-    a = await startPlatform({ dialect: 'postgres', pgSchema: schema, keepData: true, config: SLOW_POLLING });
-    b = await startPlatform({ dialect: 'postgres', pgSchema: schema, keepData: true, seedDemo: false, config: SLOW_POLLING });
+    a = await startPlatform({ dialect: 'postgres', pgSchema: schema, keepData: true, config: NO_POLLING });
+    b = await startPlatform({ dialect: 'postgres', pgSchema: schema, keepData: true, seedDemo: false, config: NO_POLLING });
     alice = await login(a.url, 'alice@example.com');
     bobOnB = await login(b.url, 'bob@example.com');
     ({ app, general } = await installSocketApp(a.url, alice));
