@@ -160,9 +160,7 @@ export class DeliveryContext<P extends object> {
   }
 
   showErrors(errors: Record<string, string>): void {
-    // AckReply (receivers/receiver.ts) does not list the errors reply yet; this body is still a
-    // `{message?}` reply, with the one extra field the platform reads.
-    const body: ViewErrorsReply & { message?: string } = { errors };
+    const body: ViewErrorsReply = { errors };
     this.deps.answer({ status: 200, body });
   }
 

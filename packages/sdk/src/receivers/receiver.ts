@@ -1,4 +1,4 @@
-import type { MenuReply, ModalReply } from '@switchboard/protocol';
+import type { MenuReply, ModalReply, ViewErrorsReply } from '@switchboard/protocol';
 import type { JsonObject } from '../verify.js';
 
 /**
@@ -26,11 +26,12 @@ export interface Delivery {
 
 /**
  * What the core answers (PROTOCOL.md 6.3): 2xx acks, anything else nacks. `body` is sent as
- * JSON: `{}`, `{message}`, a modal or a menu. A socket receiver maps it to `{status, message, body}`.
+ * JSON: `{}`, `{message}`, a modal, a menu or a view's per-block errors. A socket receiver maps it
+ * to `{status, message, body}`.
  */
 export interface AckReply {
   status: number;
-  body: { message?: string } | ModalReply | MenuReply;
+  body: { message?: string } | ModalReply | MenuReply | ViewErrorsReply;
 }
 
 /** Called by the core exactly once per delivery; later calls are ignored. */
