@@ -37,6 +37,7 @@ export class SocketConnection {
   acksEvents: boolean;
   readonly pending = new Map<string, Pending>();
   closed = false;
+  private corked = false;
 
   constructor(
     readonly appId: string,
@@ -46,6 +47,25 @@ export class SocketConnection {
   ) {
     this.lastSeen = now;
     this.acksEvents = acksEvents;
+  }
+
+  /**
+   * Sends one frame; the frames sent within one turn of the event loop leave in one write (a
+   * lane whose ack arrived and the other lanes it unblocks send together), not one syscall each.
+   * `ws` corks its TCP socket around each frame; the outer cork here spans the turn. `_socket`
+   * is ws's own field: if it ever goes away, frames are simply written one by one.
+   */
+  send(text: string, callback: (error?: Error) => void): void {
+    const tcp = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (tcp && !this.corked) {
+      this.corked = true;
+      tcp.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        tcp.uncork();
+      });
+    }
+    this.socket.send(text, callback);
   }
 }
 
@@ -185,7 +205,7 @@ export class SocketHub {
         current = connection;
         const ackAwaited = !options.event || connection.acksEvents;
         connection.pending.set(correlationId, { event: options.event, settle });
-        connection.socket.send(text, (error) => {
+        connection.send(text, (error) => {
           if (error) return connection.pending.get(correlationId)?.settle === settle ? this.failPending(connection, correlationId) : undefined;
           if (!ackAwaited && !connection.acksEvents) finish({ kind: 'answered', reply: { correlation_id: correlationId, status: 200 } });
         });
