@@ -284,10 +284,12 @@ export class SocketHub {
 
   private notify(appId: string): void {
     const set = this.waiters.get(appId);
-    if (!set || set.size === 0) return;
-    for (const wake of [...set]) {
-      if (!this.pick(appId)) return;
-      // pick() advanced the cursor; the waiter picks again for itself.
+    // Oldest waiter first, while there is room: O(woken) per call, not a copy of every waiter (one
+    // call per ack; with lanes' windows open, hundreds of sends can wait for room at once). A waiter
+    // that finds no room after all queues itself again, and pick() then fails too, ending the loop.
+    while (set && set.size > 0 && this.pick(appId)) {
+      // pick() advanced the cursor; the waiter picks again for itself (and leaves the set).
+      const wake = set.values().next().value as () => void;
       wake();
     }
   }
