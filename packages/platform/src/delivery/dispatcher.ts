@@ -57,7 +57,10 @@ const WAKE_COALESCE_MS = 5;
 const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 /** Rows deleted per retry tick at most: 10 000 a minute outpaces any sustained event rate we serve. */
 const PRUNE_BATCH = 5_000;
-const FLUSH_DELAY_MS = 2;
+/** How long outcomes may wait to share a commit when nothing waits on them. */
+const FLUSH_DELAY_MS = 10;
+/** When an ended lane waits on the commit (its next rows are claimable only after it). */
+const URGENT_FLUSH_DELAY_MS = 1;
 
 /**
  * Claims due outbox rows in batches, delivers them concurrently (lanes in parallel, each lane
@@ -91,6 +94,7 @@ export class DeliveryDispatcher {
   private lastStaleSweep = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> = Promise.resolve();
   private flushScheduled: NodeJS.Timeout | undefined;
+  private flushDelay = FLUSH_DELAY_MS;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -248,7 +252,7 @@ export class DeliveryDispatcher {
         .finally(() => {
           this.lanes.delete(running);
           this.endedLanes.push(key);
-          this.scheduleFlush();
+          this.scheduleFlush(URGENT_FLUSH_DELAY_MS);
         });
       this.lanes.add(running);
     }
@@ -404,12 +408,18 @@ export class DeliveryDispatcher {
   }
 
   /**
-   * Results settling within FLUSH_DELAY_MS share one transaction (per-turn batching alone would
-   * commit about once per delivery). Lanes keep sending meanwhile; only the claim of a finished
-   * lane's next rows waits for this commit.
+   * Results settling within the delay share one transaction: each commit is a WAL write, and a
+   * busy lane settles a row every few hundred microseconds. Lanes keep sending meanwhile (on
+   * SQLite they read on from their last row), so only an ended lane waits on the commit — and
+   * then it comes at once.
    */
-  private scheduleFlush(): void {
-    this.flushScheduled ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+  private scheduleFlush(delayMs = FLUSH_DELAY_MS): void {
+    if (this.flushScheduled !== undefined) {
+      if (delayMs >= this.flushDelay) return;
+      clearTimeout(this.flushScheduled);
+    }
+    this.flushDelay = delayMs;
+    this.flushScheduled = setTimeout(() => void this.flush(), delayMs);
   }
 
   /** Writes collected results (one transaction at a time), then frees their in-flight slots. */
