@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
 import { type DeliverySource, EndpointGates } from './endpoint-gates.js';
-import { laneKey, type OutboxRow, type OutboxStore, type RowResult, sourceKey } from './outbox-store.js';
+import { laneKey, type OutboxRow, type OutboxStore, type RowResult } from './outbox-store.js';
 import { GIVE_UP_AFTER_MS, nextAttemptAt, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
 import type { DeliveryTargets, TransportName } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
