@@ -1,19 +1,13 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { type PostgresStoreConnection, PostgresStorePool } from '../stores/postgres-pool.js';
 import { DataCipher } from './data-cipher.js';
 import { type Bot, checkServiceData, normalizeServiceKey, type Service, type ServiceData, type ServiceKey, type ServicesStore } from './services-store.js';
 
-export interface PostgresServicesStoreOptions {
-  /** e.g. `postgres://user@host:5432/db`; ignored when `pool` is given. */
-  connectionString?: string;
-  /** Share your app's pool; the store then leaves closing it to you. */
-  pool?: pg.Pool;
-  /** Schema for the tables (created if missing); default: the connection's search_path. */
-  schema?: string;
+export interface PostgresServicesStoreOptions extends PostgresStoreConnection {
   /** 32 bytes (64 hex characters or base64): seals every `data` with AES-256-GCM. */
   encryptionKey: string | Uint8Array;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 // The same for every instance, so instances starting together create the tables once.
 const MIGRATION_LOCK_KEY = 0x5357_5356; // "SWSV"
 
@@ -45,42 +39,27 @@ interface BotRow {
  * const github = await services.findService({ name: 'GitHub', botId, groupId: channelId });
  */
 export class PostgresServicesStore implements ServicesStore {
-  private readonly pool: pg.Pool;
-  private readonly ownsPool: boolean;
+  private readonly db: PostgresStorePool;
   private readonly cipher: DataCipher;
-  private readonly schema: string | undefined;
   private readonly services: string;
   private readonly bots: string;
   private readonly states: string;
   private initialized = false;
 
   constructor(options: PostgresServicesStoreOptions) {
-    if (!options.pool && !options.connectionString) throw new TypeError('PostgresServicesStore needs a connectionString or a pool.');
-    if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) {
-      // Spliced into SQL (identifiers cannot be parameters), so only plain names pass.
-      throw new TypeError(`PostgresServicesStore: invalid schema name ${JSON.stringify(options.schema)}.`);
-    }
     this.cipher = new DataCipher(options.encryptionKey);
-    this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
-    // An idle client dropped by the server emits 'error' on the pool; unhandled, it would kill the app.
-    if (this.ownsPool) this.pool.on('error', () => {});
-    this.schema = options.schema;
-    const prefix = options.schema ? `"${options.schema}".` : '';
-    this.services = `${prefix}services`;
-    this.bots = `${prefix}bots`;
-    this.states = `${prefix}oauth_states`;
+    this.db = new PostgresStorePool('PostgresServicesStore', options);
+    this.services = this.db.table('services');
+    this.bots = this.db.table('bots');
+    this.states = this.db.table('oauth_states');
   }
 
   async initialize(): Promise<void> {
     if (this.initialized) return;
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      if (this.schema) await client.query(`create schema if not exists "${this.schema}"`);
-      // Seed 002's tables; `data` is the sealed JSON (`v1.<iv>.<tag>.<ciphertext>`), never plaintext.
-      await client.query(`create table if not exists ${this.services} (
+    // Seed 002's tables; `data` is the sealed JSON (`v1.<iv>.<tag>.<ciphertext>`), never plaintext.
+    // Every consume of a state prunes expired ones; the expiry index keeps that a range scan.
+    await this.db.createTables(MIGRATION_LOCK_KEY, [
+      `create table if not exists ${this.services} (
         id bigserial primary key,
         name varchar(255) not null,
         "botId" varchar(255),
@@ -89,28 +68,19 @@ export class PostgresServicesStore implements ServicesStore {
         data text not null,
         "createdAt" timestamptz not null default now(),
         "updatedAt" timestamptz not null default now()
-      )`);
-      await client.query(
-        `create unique index if not exists services_identity on ${this.services} (name, coalesce("botId", ''), coalesce("groupId", ''), coalesce("userId", ''))`,
-      );
-      await client.query(`create table if not exists ${this.bots} (
+      )`,
+      `create unique index if not exists services_identity on ${this.services} (name, coalesce("botId", ''), coalesce("groupId", ''), coalesce("userId", ''))`,
+      `create table if not exists ${this.bots} (
         id varchar(255) primary key,
         "workspaceId" varchar(255),
         data text not null,
         "createdAt" timestamptz not null default now(),
         "updatedAt" timestamptz not null default now()
-      )`);
-      await client.query(`create table if not exists ${this.states} (id varchar(255) primary key, "expiresAt" bigint not null)`);
-      // Every consume prunes expired states; the index keeps that a range scan.
-      await client.query(`create index if not exists oauth_states_expiry on ${this.states} ("expiresAt")`);
-      await client.query('commit');
-      this.initialized = true;
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      )`,
+      `create table if not exists ${this.states} (id varchar(255) primary key, "expiresAt" bigint not null)`,
+      `create index if not exists oauth_states_expiry on ${this.states} ("expiresAt")`,
+    ]);
+    this.initialized = true;
   }
 
   async saveService(service: ServiceKey & { data: ServiceData }): Promise<Service> {
@@ -148,7 +118,7 @@ export class PostgresServicesStore implements ServicesStore {
   async deleteService(key: ServiceKey): Promise<boolean> {
     const k = normalizeServiceKey(key);
     this.ready();
-    const result = await this.pool.query(`delete from ${this.services} where ${KEY_MATCH}`, [k.name, k.botId, k.groupId, k.userId]);
+    const result = await this.db.pool.query(`delete from ${this.services} where ${KEY_MATCH}`, [k.name, k.botId, k.groupId, k.userId]);
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -189,7 +159,7 @@ export class PostgresServicesStore implements ServicesStore {
 
   async close(): Promise<void> {
     this.initialized = false;
-    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+    await this.db.close();
   }
 
   private ready(): void {
@@ -198,7 +168,7 @@ export class PostgresServicesStore implements ServicesStore {
 
   private async query<Row extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<Row[]> {
     this.ready();
-    return (await this.pool.query<Row>(sql, params)).rows;
+    return (await this.db.pool.query<Row>(sql, params)).rows;
   }
 
   private toService(row: ServiceRow): Service {

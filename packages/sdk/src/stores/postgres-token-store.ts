@@ -1,16 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { type CredentialsStore, normalizeTokenResponse, type OAuth2AccessTokenResponse } from './credentials-store.js';
+import { type PostgresStoreConnection, PostgresStorePool } from './postgres-pool.js';
 
-export interface PostgresTokenStoreOptions {
-  /** e.g. `postgres://user@host:5432/db`; ignored when `pool` is given. */
-  connectionString?: string;
-  /** Share your app's pool; the store then leaves closing it to you. */
-  pool?: pg.Pool;
-  /** Schema for the two tables (created if missing); default: the connection's search_path. */
-  schema?: string;
-}
+/** Where the two tables live: a connection string or your pool, and an optional schema. */
+export type PostgresTokenStoreOptions = PostgresStoreConnection;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 // Any fixed number works; it only has to be the same for every instance of this store.
 const MIGRATION_LOCK_KEY = 0x5357_4342; // "SWCB"
 
@@ -24,57 +18,35 @@ const MIGRATION_LOCK_KEY = 0x5357_4342; // "SWCB"
  * await store.saveTokens(tokens);
  */
 export class PostgresTokenStore implements CredentialsStore {
-  private readonly pool: pg.Pool;
-  private readonly ownsPool: boolean;
-  private readonly schema: string | undefined;
+  private readonly db: PostgresStorePool;
   private readonly bots: string;
   private readonly users: string;
   private initialized = false;
 
   constructor(options: PostgresTokenStoreOptions) {
-    if (!options.pool && !options.connectionString) throw new TypeError('PostgresTokenStore needs a connectionString or a pool.');
-    if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) {
-      // The schema is spliced into SQL (identifiers can't be parameters), so only plain names pass.
-      throw new TypeError(`PostgresTokenStore: invalid schema name ${JSON.stringify(options.schema)}.`);
-    }
-    this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
-    // An idle client dropped by the server emits 'error' on the pool; unhandled, it would kill the app.
-    if (this.ownsPool) this.pool.on('error', () => {});
-    this.schema = options.schema;
-    const prefix = options.schema ? `"${options.schema}".` : '';
-    this.bots = `${prefix}switchboard_bot_tokens`;
-    this.users = `${prefix}switchboard_user_tokens`;
+    this.db = new PostgresStorePool('PostgresTokenStore', options);
+    this.bots = this.db.table('switchboard_bot_tokens');
+    this.users = this.db.table('switchboard_user_tokens');
   }
 
   async initialize(): Promise<void> {
     if (this.initialized) return;
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      if (this.schema) await client.query(`create schema if not exists "${this.schema}"`);
-      await client.query(`create table if not exists ${this.bots} (
+    await this.db.createTables(MIGRATION_LOCK_KEY, [
+      `create table if not exists ${this.bots} (
         workspace_id text primary key,
         bot_token text not null,
         bot_user_id text not null,
         updated_at timestamptz not null default now()
-      )`);
-      await client.query(`create table if not exists ${this.users} (
+      )`,
+      `create table if not exists ${this.users} (
         workspace_id text not null,
         user_id text not null,
         access_token text not null,
         updated_at timestamptz not null default now(),
         primary key (workspace_id, user_id)
-      )`);
-      await client.query('commit');
-      this.initialized = true;
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      )`,
+    ]);
+    this.initialized = true;
   }
 
   async getBotToken(workspaceId: string): Promise<string | undefined> {
@@ -97,7 +69,7 @@ export class PostgresTokenStore implements CredentialsStore {
     const tokens = normalizeTokenResponse(accessTokenResponse);
     this.ready();
     // One statement (a data-modifying CTE) keeps person and bot tokens in step atomically.
-    await this.pool.query(
+    await this.db.pool.query(
       `with saved_user as (
          insert into ${this.users} (workspace_id, user_id, access_token) values ($1, $2, $3)
          on conflict (workspace_id, user_id) do update set access_token = excluded.access_token, updated_at = now()
@@ -111,17 +83,19 @@ export class PostgresTokenStore implements CredentialsStore {
 
   async deleteWorkspace(workspaceId: string): Promise<void> {
     this.ready();
-    await this.pool.query(`with gone as (delete from ${this.users} where workspace_id = $1) delete from ${this.bots} where workspace_id = $1`, [workspaceId]);
+    await this.db.pool.query(`with gone as (delete from ${this.users} where workspace_id = $1) delete from ${this.bots} where workspace_id = $1`, [
+      workspaceId,
+    ]);
   }
 
   async deleteUser(workspaceId: string, workspaceUserId: string): Promise<void> {
     this.ready();
-    await this.pool.query(`delete from ${this.users} where workspace_id = $1 and user_id = $2`, [workspaceId, workspaceUserId]);
+    await this.db.pool.query(`delete from ${this.users} where workspace_id = $1 and user_id = $2`, [workspaceId, workspaceUserId]);
   }
 
   async close(): Promise<void> {
     this.initialized = false;
-    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+    await this.db.close();
   }
 
   private ready(): void {
@@ -130,7 +104,7 @@ export class PostgresTokenStore implements CredentialsStore {
 
   private async one<Row extends pg.QueryResultRow>(sql: string, params: string[]): Promise<Row | undefined> {
     this.ready();
-    const result = await this.pool.query<Row>(sql, params);
+    const result = await this.db.pool.query<Row>(sql, params);
     return result.rows[0];
   }
 }
