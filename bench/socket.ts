@@ -10,7 +10,9 @@
  */
 import { Pool, request } from 'undici';
 import WebSocket from 'ws';
+import type { Login } from './lib/delivery-setup.js';
 import { type BenchPlatform, DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform, withServerCpu } from './lib/platform.js';
+import { slashRoundTrip } from './lib/slash-round-trip.js';
 import { round2, summarize } from './lib/stats.js';
 import type { Scenario } from './run.js';
 
@@ -20,18 +22,11 @@ const WARMUP_EVENTS = Number(process.env.BENCH_SOCKET_WARMUP_EVENTS ?? 2_000);
 const CHANNELS = Number(process.env.BENCH_SOCKET_CHANNELS ?? 16);
 const POSTERS = 32;
 const TRIGGER_ROUNDS = Number(process.env.BENCH_SLASH_ROUNDS ?? 500);
-const TRIGGER_WARMUP = 50;
 const DRAIN_TIMEOUT_MS = 120_000;
 const MIN_EVENTS_PER_S = 20_000;
 const TRIGGER_MAX_P99_MS = 10;
 
 export const description = `socket mode over one connection: acked events/s draining a backlog over ${CHANNELS} channels; slash-command round trip (person -> app over the socket -> ephemeral)`;
-
-interface Login {
-  token: string;
-  workspaceId: string;
-  workspaceUserId: string;
-}
 
 async function json<T>(url: string, init: Parameters<typeof request>[1], expect = 200): Promise<T> {
   const response = await request(url, init);
@@ -190,64 +185,16 @@ async function eventsScenario(
 
 async function triggerScenario(url: string, login: Login, app: { id: string; appKey: string }, channelId: string, label: string): Promise<Scenario> {
   const client = await SocketApp.connect(url, app);
-  const realtime = new WebSocket(`${url.replace('http', 'ws')}/v1/realtime`, { headers: { authtoken: login.token } });
-  await new Promise((resolve, reject) => {
-    realtime.once('open', resolve);
-    realtime.once('error', reject);
-  });
-  let seen: (() => void) | undefined;
-  realtime.on('message', (data) => {
-    if ((JSON.parse(data.toString()) as { type: string }).type === 'message.ephemeral') seen?.();
-  });
-  const pool = new Pool(url, { connections: 1, keepAliveTimeout: 60_000 });
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  const start = performance.now();
-  for (let round = 0; round < TRIGGER_ROUNDS + TRIGGER_WARMUP; round += 1) {
-    const t0 = performance.now();
-    const ephemeral = new Promise<void>((resolve) => {
-      seen = resolve;
+  try {
+    return await slashRoundTrip(url, login, channelId, {
+      rounds: TRIGGER_ROUNDS,
+      maxP99Ms: TRIGGER_MAX_P99_MS,
+      variant: `${label} slash round trip`,
+      command: '/benchsock',
     });
-    const response = await pool.request({
-      method: 'POST',
-      path: `/v1/channels/${channelId}/messages`,
-      headers: { authtoken: login.token, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: `/benchsock round ${round}` }),
-    });
-    const text = await response.body.text();
-    if ((JSON.parse(text) as { outcome?: string }).outcome !== 'acked') {
-      errors += 1;
-      firstError ??= `HTTP ${response.statusCode}: ${text.slice(0, 200)}`;
-      continue;
-    }
-    const timedOut = await Promise.race([ephemeral.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5000))]);
-    if (timedOut) errors += 1;
-    else if (round >= TRIGGER_WARMUP) latencies.push(performance.now() - t0);
+  } finally {
+    await client.close();
   }
-  const durationMs = performance.now() - start;
-  realtime.close();
-  await pool.close();
-  await client.close();
-  const summary = summarize(latencies);
-  return {
-    variant: `${label} slash round trip`,
-    connections: 1,
-    targets: { maxP99Ms: TRIGGER_MAX_P99_MS },
-    result: {
-      requests: latencies.length + errors,
-      errors,
-      durationMs: round2(durationMs),
-      throughput: round2((latencies.length * 1000) / durationMs),
-      p50: round2(summary.p50),
-      p90: round2(summary.p90),
-      p99: round2(summary.p99),
-      max: round2(summary.max),
-      mean: round2(summary.mean),
-      clientCpuPercent: 0,
-      ...(firstError ? { firstError } : {}),
-    },
-  };
 }
 
 async function runOn(dialect: DialectName): Promise<Scenario[]> {

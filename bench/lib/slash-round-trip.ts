@@ -1,5 +1,6 @@
 /**
- * The slash-command round trip of the delivery benchmark: Alice posts `/bench0 …` on one
+ * The slash-command round trip of the delivery and socket benchmarks: Alice posts `/bench0 …` (or
+ * `command`) on one
  * connection, the app acks with a message, and the ephemeral frame must arrive on her
  * /v1/realtime socket; latency is post sent -> frame seen, one round at a time.
  */
@@ -16,9 +17,16 @@ export interface SlashOptions {
   rounds: number;
   maxP99Ms: number;
   variant: string;
+  /** The command posted; its app must ack with a message. Default `/bench0`. */
+  command?: string;
 }
 
-export async function slashRoundTrip(url: string, login: Login, channelId: string, { rounds, maxP99Ms, variant }: SlashOptions): Promise<Scenario> {
+export async function slashRoundTrip(
+  url: string,
+  login: Login,
+  channelId: string,
+  { rounds, maxP99Ms, variant, command = '/bench0' }: SlashOptions,
+): Promise<Scenario> {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/v1/realtime`, { headers: { authtoken: login.token } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -43,7 +51,7 @@ export async function slashRoundTrip(url: string, login: Login, channelId: strin
       method: 'POST',
       path: `/v1/channels/${channelId}/messages`,
       headers: { authtoken: login.token, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: `/bench0 round ${round}` }),
+      body: JSON.stringify({ text: `${command} round ${round}` }),
     });
     const text = await response.body.text();
     const outcome = (JSON.parse(text) as { outcome?: string }).outcome;
