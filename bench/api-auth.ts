@@ -1,9 +1,4 @@
-/**
- * api-auth: authenticated `GET /v1/users/me` as an app, 32 concurrent clients on SQLite,
- * once with Pumble token headers (bot token + app key) and once with an app-identity JWT.
- * Exercises token lookup (cached, invalidated on revoke), scope check and the handler.
- */
-import { request } from 'undici';
+import { json } from './lib/json-request.js';
 import { runLoad } from './lib/load.js';
 import { DEMO_PASSWORD, startBenchPlatform, withServerCpu } from './lib/platform.js';
 import type { Scenario } from './run.js';
@@ -15,13 +10,6 @@ const MIN_CALLS_PER_S = 8_000;
 const REDIRECT = 'https://bench.example.com/redirect';
 
 export const description = `GET /v1/users/me as an app (bot token, then JWT), ${CONNECTIONS} concurrent clients, SQLite`;
-
-async function json<T>(url: string, init: Parameters<typeof request>[1], expect = 200): Promise<T> {
-  const response = await request(url, init);
-  const text = await response.body.text();
-  if (response.statusCode !== expect) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.statusCode} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /** Registers and installs an app through the real API; returns its credentials. */
 async function installApp(url: string) {

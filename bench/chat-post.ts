@@ -1,9 +1,4 @@
-/**
- * chat-post: alice posts to #general over HTTP as fast as 32 clients can, on SQLite and on
- * PostgreSQL. Exercises the whole write path: JWT check, membership lookup, zod validation,
- * one transaction with the insert, and the after-commit realtime hook.
- */
-import { request } from 'undici';
+import { json } from './lib/json-request.js';
 import { runLoad } from './lib/load.js';
 import { DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform, withServerCpu } from './lib/platform.js';
 import type { Scenario } from './run.js';
@@ -16,13 +11,6 @@ const SQLITE_MIN_POSTS_PER_S = 5_000;
 const MAX_P99_MS = 20;
 
 export const description = `POST /v1/channels/{general}/messages as alice, ${CONNECTIONS} concurrent clients`;
-
-async function json<T>(url: string, init: Parameters<typeof request>[1], expect: number): Promise<T> {
-  const response = await request(url, init);
-  const text = await response.body.text();
-  if (response.statusCode !== expect) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.statusCode} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /** Signs alice in once (login is rate-limited) and finds #general. */
 async function prepare(url: string): Promise<{ token: string; channelId: string }> {

@@ -15,7 +15,7 @@ import { aliceChannels, installApp, type Login, loginAlice } from './lib/deliver
 import { type BenchPlatform, type DialectName, postgresUnreachable, startBenchPlatform } from './lib/platform.js';
 import { Receivers, wallNow } from './lib/receivers.js';
 import { slashRoundTrip } from './lib/slash-round-trip.js';
-import { round2, summarize } from './lib/stats.js';
+import { latencyResult } from './lib/stats.js';
 import type { Scenario } from './run.js';
 
 const CONNECTIONS = 32;
@@ -110,7 +110,6 @@ function measure(log: PostLog, receivers: Receivers, apps: number): { result: No
       if (at > lastReceipt) lastReceipt = at;
     }
   }
-  const summary = summarize(latencies);
   const durationMs = lastReceipt - log.start;
   const { duplicates, rejected } = receivers;
   const errors = log.errors + missing + duplicates + rejected;
@@ -123,19 +122,7 @@ function measure(log: PostLog, receivers: Receivers, apps: number): { result: No
         : rejected > 0
           ? `${rejected} requests with a bad signature`
           : undefined);
-  const result = {
-    requests: latencies.length + errors,
-    errors,
-    durationMs: round2(durationMs),
-    throughput: round2((latencies.length * 1000) / durationMs),
-    p50: round2(summary.p50),
-    p90: round2(summary.p90),
-    p99: round2(summary.p99),
-    max: round2(summary.max),
-    mean: round2(summary.mean),
-    clientCpuPercent: 0,
-    ...(problem ? { firstError: problem } : {}),
-  };
+  const result = latencyResult(latencies, errors, durationMs, problem);
   return { result, missing, delivered: latencies.length };
 }
 

@@ -8,12 +8,13 @@
  * 2. trigger round trip: a person posts `/benchsock` -> the app answers over the socket -> the
  *    ephemeral reply arrives on the person's /v1/realtime; one at a time.
  */
-import { Pool, request } from 'undici';
+import { Pool } from 'undici';
 import WebSocket from 'ws';
 import type { Login } from './lib/delivery-setup.js';
+import { json } from './lib/json-request.js';
 import { type BenchPlatform, DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform, withServerCpu } from './lib/platform.js';
 import { slashRoundTrip } from './lib/slash-round-trip.js';
-import { round2, summarize } from './lib/stats.js';
+import { latencyResult } from './lib/stats.js';
 import type { Scenario } from './run.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -27,13 +28,6 @@ const MIN_EVENTS_PER_S = 20_000;
 const TRIGGER_MAX_P99_MS = 10;
 
 export const description = `socket mode over one connection: acked events/s draining a backlog over ${CHANNELS} channels; slash-command round trip (person -> app over the socket -> ephemeral)`;
-
-async function json<T>(url: string, init: Parameters<typeof request>[1], expect = 200): Promise<T> {
-  const response = await request(url, init);
-  const text = await response.body.text();
-  if (response.statusCode !== expect) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.statusCode} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /** Registers a socket-mode app subscribed to NEW_MESSAGE and owning /benchsock, installs it; returns id and appKey. */
 async function installSocketApp(url: string, login: Login): Promise<{ id: string; appKey: string }> {
@@ -156,30 +150,19 @@ async function eventsScenario(
   const { value, serverCpuPercent } = await withServerCpu(platform, () => drain(url, app, EVENTS - postErrors));
   const { started, receipts } = value;
   const durationMs = (receipts.at(-1) ?? performance.now()) - started;
-  const summary = summarize(receipts.map((at) => at - started));
   const missing = Math.max(0, EVENTS - postErrors - receipts.length);
+  const problem = missing > 0 ? `${missing} events missing after ${DRAIN_TIMEOUT_MS} ms` : postErrors > 0 ? `${postErrors} posts failed` : undefined;
   return {
     variant: `${label} events, 1 socket, ${channels.length} channels`,
     connections: 1,
     targets: { minThroughput: MIN_EVENTS_PER_S },
     serverCpuPercent,
-    result: {
-      requests: receipts.length + postErrors + missing,
-      errors: postErrors + missing,
-      durationMs: round2(durationMs),
-      throughput: round2((receipts.length * 1000) / durationMs),
-      p50: round2(summary.p50),
-      p90: round2(summary.p90),
-      p99: round2(summary.p99),
-      max: round2(summary.max),
-      mean: round2(summary.mean),
-      clientCpuPercent: 0,
-      ...(missing > 0
-        ? { firstError: `${missing} events missing after ${DRAIN_TIMEOUT_MS} ms` }
-        : postErrors > 0
-          ? { firstError: `${postErrors} posts failed` }
-          : {}),
-    },
+    result: latencyResult(
+      receipts.map((at) => at - started),
+      postErrors + missing,
+      durationMs,
+      problem,
+    ),
   };
 }
 

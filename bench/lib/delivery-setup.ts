@@ -1,22 +1,10 @@
-/**
- * Set-up of the delivery benchmark through the real API: Alice's login, apps registered and
- * installed (OAuth grant) with NEW_MESSAGE subscriptions and a slash command, and the channels
- * the posts are spread over.
- */
-import { request } from 'undici';
+import { json } from './json-request.js';
 import { DEMO_PASSWORD } from './platform.js';
 
 export interface Login {
   token: string;
   workspaceId: string;
   workspaceUserId: string;
-}
-
-export async function json<T>(url: string, init: Parameters<typeof request>[1], expect = 200): Promise<T> {
-  const response = await request(url, init);
-  const text = await response.body.text();
-  if (response.statusCode !== expect) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.statusCode} ${text}`);
-  return JSON.parse(text) as T;
 }
 
 export function loginAlice(url: string): Promise<Login> {

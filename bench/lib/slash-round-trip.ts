@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import type { Scenario } from '../run.js';
 import type { Login } from './delivery-setup.js';
-import { round2, summarize } from './stats.js';
+import { latencyResult } from './stats.js';
 
 /** The first rounds warm up the JIT, the keep-alive sockets and the caches. */
 const WARMUP_ROUNDS = 50;
@@ -67,23 +67,5 @@ export async function slashRoundTrip(
   const durationMs = performance.now() - start;
   ws.close();
   await pool.close();
-  const summary = summarize(latencies);
-  return {
-    variant,
-    connections: 1,
-    targets: { maxP99Ms },
-    result: {
-      requests: latencies.length + errors,
-      errors,
-      durationMs: round2(durationMs),
-      throughput: round2((latencies.length * 1000) / durationMs),
-      p50: round2(summary.p50),
-      p90: round2(summary.p90),
-      p99: round2(summary.p99),
-      max: round2(summary.max),
-      mean: round2(summary.mean),
-      clientCpuPercent: 0,
-      ...(firstError ? { firstError } : {}),
-    },
-  };
+  return { variant, connections: 1, targets: { maxP99Ms }, result: latencyResult(latencies, errors, durationMs, firstError) };
 }

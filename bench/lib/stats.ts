@@ -1,3 +1,5 @@
+import type { LoadResult } from './load.js';
+
 /** Latency distribution of one run, in milliseconds. */
 export interface LatencySummary {
   p50: number;
@@ -31,4 +33,25 @@ export function summarize(latenciesMs: readonly number[]): LatencySummary {
 /** Rounds for display and JSON: sub-millisecond precision beyond 0.01 ms is noise on a shared 2-core box. */
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/**
+ * The table row of a run measured by hand (latencies collected by the scenario itself): successes
+ * are the latencies, `errors` come on top, throughput is successes over `durationMs`.
+ */
+export function latencyResult(latenciesMs: readonly number[], errors: number, durationMs: number, firstError?: string): LoadResult {
+  const summary = summarize(latenciesMs);
+  return {
+    requests: latenciesMs.length + errors,
+    errors,
+    durationMs: round2(durationMs),
+    throughput: round2((latenciesMs.length * 1000) / durationMs),
+    p50: round2(summary.p50),
+    p90: round2(summary.p90),
+    p99: round2(summary.p99),
+    max: round2(summary.max),
+    mean: round2(summary.mean),
+    clientCpuPercent: 0,
+    ...(firstError ? { firstError } : {}),
+  };
 }
