@@ -5,7 +5,7 @@ import { call, dialects, login, type Session, startPlatform, type TestPlatform }
 
 const RUNS = 250;
 
-/** Every chat and people route with its methods; `{c}` channel, `{m}` message, `{u}` user, `{w}` workspace. */
+/** Every route with its methods; `{c}` channel, `{m}` message, `{u}` user, `{w}` workspace. */
 const ROUTES: [string, string[]][] = [
   ['/v1/channels', ['GET', 'POST']],
   ['/v1/channels/{c}', ['GET']],
@@ -45,6 +45,24 @@ const ROUTES: [string, string[]][] = [
   ['/v1/app/installation', ['DELETE']],
   ['/v1/apps/{m}/installation', ['DELETE']],
   ['/v1/apps/{m}/authorization', ['DELETE']],
+  ['/v1/apps/{m}/deliveries', ['GET']],
+  ['/v1/apps/{m}/deliveries/retry', ['POST']],
+  ['/v1/apps/{m}/deliveries/{c}', ['GET']],
+  ['/v1/apps/{m}/deliveries/{c}/redeliver', ['POST']],
+  ['/v1/apps/{m}/webhooks', ['GET', 'POST']],
+  ['/v1/apps/{m}/webhooks/{c}', ['PUT', 'DELETE']],
+  ['/v1/apps/{m}/webhooks/{c}/enable', ['POST']],
+  ['/v1/apps/{m}/webhooks/{c}/disable', ['POST']],
+  ['/apps/{m}/websocket-connection', ['GET']],
+  ['/v1/shortcuts', ['GET']],
+  ['/v1/shortcuts/invoke', ['POST']],
+  ['/v1/interactions/blocks', ['POST']],
+  ['/v1/interactions/menus', ['POST']],
+  ['/v1/interactions/complete', ['POST']],
+  ['/v1/views/{m}', ['GET']],
+  ['/v1/views/{m}/submit', ['POST']],
+  ['/v1/views/{m}/close', ['POST']],
+  ['/metrics', ['GET']],
 ];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
