@@ -31,7 +31,12 @@ export interface PlatformOptions {
 /** Opens the store (running migrations), wires the services and builds the HTTP server. */
 export async function createPlatform(config: PlatformConfig, options: PlatformOptions = {}): Promise<Platform> {
   const logger = createLogger(config);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgSchema: config.pgSchema,
+    onBackgroundError: (error) => logger.error({ err: error }, 'store background work failed'),
+  });
   const serverKey = loadServerKey(config.dataDir, config.secretKey);
   const services = createServices(config, store, serverKey, options.clock ?? systemClock, logger);
   const auth = new Authenticator();

@@ -49,10 +49,12 @@ export class EventSink implements ChangeSink {
       const hooks = this.webhooks ? await this.webhooks.subscribed(change.workspaceId, draft, trx) : [];
       if (subs.length === 0 && hooks.length === 0) continue;
       const channel = draft.channelId ? await trx.selectFrom('channels').select(['type']).where('id', '=', draft.channelId).executeTakeFirst() : undefined;
-      const members = draft.channelId
-        ? new Set((await trx.selectFrom('channel_members').select('user_id').where('channel_id', '=', draft.channelId).execute()).map((r) => r.user_id))
-        : undefined;
-      // Public channels are readable by everyone in the workspace; others only by their members.
+      // Public channels are readable by everyone: their member list is not needed (nor read).
+      const members =
+        draft.channelId && channel?.type !== 'PUBLIC'
+          ? new Set((await trx.selectFrom('channel_members').select('user_id').where('channel_id', '=', draft.channelId).execute()).map((r) => r.user_id))
+          : undefined;
+      // Others only by their members.
       const canSee = (userId: string) => !members || channel?.type === 'PUBLIC' || members.has(userId);
       for (const sub of subs) {
         const workspaceUserIds = recipientsOf(sub, draft.eventType, canSee);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { OwnSchemaPostgresDialect } from './schema-introspector.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { StatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,6 +19,8 @@ export interface StoreOptions {
   pgSchema?: string;
   /** Maximum PostgreSQL pool size. */
   pgPoolSize?: number;
+  /** Errors of background work (SQLite's checkpoint worker); the store keeps serving. */
+  onBackgroundError?: (error: Error) => void;
 }
 
 export interface Store {
@@ -31,7 +34,7 @@ export interface Store {
 // int8 (bigint) comes back as a string by default; our bigints are epoch ms and fit in a double.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
-function openSqlite(dataDir: string): { db: Kysely<Database>; path: string } {
+function openSqlite(dataDir: string, onBackgroundError: (error: Error) => void): { db: Kysely<Database>; path: string; checkpointer: SqliteCheckpointer } {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'switchboard.db');
   const database = new SQLite(path);
@@ -41,7 +44,12 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; path: string } {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) }), path };
+  // Checkpoints run on a worker thread (see SqliteCheckpointer), not inside our commits.
+  database.pragma('wal_autocheckpoint = 0');
+  // After the worker restarts a grown WAL, the file is cut back to this size.
+  database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  const checkpointer = new SqliteCheckpointer(path, onBackgroundError);
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) }), path, checkpointer };
 }
 
 function quoteIdent(name: string): string {
@@ -76,8 +84,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const db = await openPostgres(options);
     store = { db, dialect: 'postgres', close: () => db.destroy() };
   } else {
-    const { db, path } = openSqlite(options.dataDir);
-    store = { db, dialect: 'sqlite', sqlitePath: path, close: () => db.destroy() };
+    const { db, path, checkpointer } = openSqlite(options.dataDir, options.onBackgroundError ?? ((error) => console.error(error)));
+    store = {
+      db,
+      dialect: 'sqlite',
+      sqlitePath: path,
+      close: async () => {
+        await checkpointer.stop();
+        await db.destroy();
+      },
+    };
   }
   await migrate(store, options.pgSchema);
   return store;

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/index.js';
+import { newId } from '../../src/store/ids.js';
+
+const waitFor = async (condition: () => boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('SQLite checkpoints on a worker thread', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies committed pages into the database file without any commit doing it, and survives a reopen', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-ckpt-'));
+    dirs.push(dataDir);
+    const store = await openStore({ dataDir });
+    const path = store.sqlitePath as string;
+    expect((await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db)).rows[0]?.wal_autocheckpoint).toBe(0);
+    const before = statSync(path).size;
+    const text = 'x'.repeat(2_000);
+    const ids: string[] = [];
+    // ~4 MB in 200 commits: with the automatic checkpoint off, only the worker can move it into the file.
+    for (let batch = 0; batch < 200; batch += 1) {
+      await store.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 10; i += 1) {
+          const id = newId();
+          ids.push(id);
+          await trx.insertInto('workspaces').values({ id, name: text, created_at: Date.now() }).execute();
+        }
+      });
+    }
+    await waitFor(() => statSync(path).size > before + 3_000_000);
+    await store.close();
+
+    const reopened = await openStore({ dataDir });
+    const count = await reopened.db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'in', ids).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(ids.length);
+    await reopened.close();
+  });
+});
