@@ -40,6 +40,11 @@ export interface PlatformConfig {
    * sent after it may arrive before its retry.
    */
   deliveryLaneWindow: number;
+  /**
+   * The same for socket-mode apps (default 16): a lane stays on one connection, which keeps
+   * order, so only a nacked event can be overtaken by those already sent behind it.
+   */
+  socketLaneWindow: number;
   /** Days a settled delivery (delivered, failed, cancelled) stays in the outbox and the operations API; 0 = forever. */
   deliveryRetentionDays: number;
   /** Requests per second one app token may make before 429 + Retry-After. */
@@ -92,6 +97,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     interactionLoadingTimeoutMs: 10_000,
     triggerRateLimitPerMinute: 600,
     deliveryLaneWindow: Math.max(1, Math.floor(Number(process.env.SWITCHBOARD_DELIVERY_LANE_WINDOW ?? 1)) || 1),
+    socketLaneWindow: Math.max(1, Math.floor(Number(process.env.SWITCHBOARD_SOCKET_LANE_WINDOW ?? 16)) || 1),
     deliveryRetentionDays: Math.max(0, Number(process.env.SWITCHBOARD_DELIVERY_RETENTION_DAYS ?? 7) || 0),
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),
     redirectMatch: process.env.SWITCHBOARD_REDIRECT_MATCH === 'exact' ? 'exact' : 'prefix',

@@ -138,9 +138,10 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     (url) => dispatcher.reopen(new URL(url).origin),
     (url, secret) => verifyEndpoint(url, secret, { outbound }),
   );
-  const socketMode = createSocketMode(store.db, clock, {
+  const socketMode = createSocketMode(store.db, store.dialect, clock, {
     cluster,
     releaseIntervalMs: config.deliveryPollIntervalMs,
+    laneWindow: config.socketLaneWindow,
     onError: (err) => log.warn({ err }, 'socket mode'),
   });
   // In a cluster, rows this node parked or released are announced so the node holding the app's socket claims them.

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { PENDING } from '../delivery/index.js';
 import type { Database, EventDeliveryAttemptsTable, EventOutboxTable } from '../store/schema.js';
 import type { Attempt, Delivery, DeliveryListQuery } from './delivery-schemas.js';
 
@@ -120,13 +121,13 @@ export class DeliveriesStore {
       .updateTable('event_outbox')
       .set({ next_attempt_at: now, first_failed_at: null })
       .where('app_id', '=', appId)
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
       .executeTakeFirst();
     const targets = await this.db
       .selectFrom('event_outbox')
       .select((eb) => ['target', eb.fn.min('workspace_id').as('workspace_id'), eb.fn.min('event_type').as('event_type')])
       .where('app_id', '=', appId)
-      .where('status', '=', 'pending')
+      .where('status', '=', PENDING)
       .groupBy('target')
       .limit(100)
       .execute();

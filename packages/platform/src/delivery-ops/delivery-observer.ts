@@ -30,6 +30,7 @@ export class DeliveryObserver {
   wrap(name: TransportName, transport: DeliveryTransport): DeliveryTransport {
     return {
       endpointKey: (target) => transport.endpointKey(target),
+      ...(transport.laneWindow === undefined ? {} : { laneWindow: transport.laneWindow }),
       send: async (delivery, signal) => {
         this.started.set(delivery.id, { transport: name, url: delivery.target.url, at: this.clock.now() });
         const began = performance.now();

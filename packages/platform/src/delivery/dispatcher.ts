@@ -24,7 +24,8 @@ export interface DispatcherOptions {
   /** How long a claim is held before another node may retake it; must exceed a lane's sends. */
   leaseMs?: number;
   /**
-   * Deliveries of one lane (app + channel) in flight at once. They are started in order and, over
+   * Deliveries of one lane (app + channel) in flight at once, for transports that set no window
+   * of their own (`DeliveryTransport.laneWindow`). They are started in order and, over
    * HTTP, pipelined on the lane's own connection, so they reach the app in order. Only when the
    * app fails one (non-2xx) while later ones of the window succeed can those later ones arrive
    * before its retry; everything not yet sent waits behind the failed one. 1 = strict
@@ -283,10 +284,13 @@ export class DeliveryDispatcher {
     const inFlight: Promise<Attempt>[] = [];
     let next = 0;
     let waitingSince: number | null | undefined;
+    // The lane's transport sets its window; it is known once a row of the lane has begun.
+    let window = 1;
     const startMore = async () => {
-      while (waitingSince === undefined && next < rows.length && inFlight.length < this.laneWindow) {
+      while (waitingSince === undefined && next < rows.length && inFlight.length < window) {
         const started = await this.begin(rows[next]);
         inFlight.push(started.attempt);
+        window = started.window;
         next += 1;
         // A row that was not sent (held, no target) is settled before anything behind it starts.
         if (!started.sent) return;
@@ -315,10 +319,11 @@ export class DeliveryDispatcher {
    * says whether it went out. The transport call happens synchronously at the end, so rows
    * begun one after the other are queued on the wire in that order.
    */
-  private async begin(row: OutboxRow): Promise<{ sent: boolean; attempt: Promise<Attempt> }> {
+  private async begin(row: OutboxRow): Promise<{ sent: boolean; window: number; attempt: Promise<Attempt> }> {
     const now = this.clock.now();
     const done = (result: RowResult, outcome?: DeliveryOutcome, latencyMs = 0) => ({
       sent: false,
+      window: 1,
       attempt: Promise.resolve({ row, result, outcome, latencyMs }),
     });
     const release = (firstFailedAt: number | null = null) => done({ id: row.id, kind: 'release', firstFailedAt });
@@ -361,6 +366,7 @@ export class DeliveryDispatcher {
     const sending = transport.send(delivery, this.abort.signal);
     return {
       sent: true,
+      window: Math.max(1, transport.laneWindow ?? this.laneWindow),
       attempt: sending.then((outcome) => this.judge(row, endpoint, source, admission === 'probe', now, outcome, performance.now() - started)),
     };
   }

@@ -7,7 +7,7 @@ export type OutboxRow = Selectable<EventOutboxTable>;
 
 // Literal, not a bound parameter: SQLite uses a partial index (`where status = 'pending'`) only
 // when the query states the same literal; with `status = ?` it plans a scan of every pending row.
-const PENDING = sql.lit<'pending'>('pending');
+export const PENDING = sql.lit<'pending'>('pending');
 
 /** One event for one app, as other code hands it to the outbox. */
 export interface OutboxEntry {
@@ -88,6 +88,21 @@ export async function resetSchedule(db: Kysely<Database>, appId: string, target:
     .where('status', '=', PENDING)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Makes due now the pending rows of these apps' event URLs that wait only because of `error`
+ * (socket mode: parked while no connection was there). Runs every second per connected app, so
+ * it must read only pending rows: SQLite without statistics may otherwise pick the
+ * `(app_id, id)` index and walk every delivery the app ever had; it is told to use the partial
+ * lane index. Returns how many rows it released.
+ */
+export async function releaseParked(db: Kysely<Database>, dialect: Dialect, appIds: readonly string[], error: string, now: number): Promise<number> {
+  if (appIds.length === 0) return 0;
+  const table = dialect === 'sqlite' ? sql`event_outbox indexed by event_outbox_lane` : sql`event_outbox`;
+  const result = await sql`update ${table} set next_attempt_at = ${now}
+    where status = ${PENDING} and app_id in (${sql.join(appIds)}) and target is null and next_attempt_at > ${now} and last_error = ${error}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** What the dispatcher decided for one claimed row. */

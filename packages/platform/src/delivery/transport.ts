@@ -36,4 +36,10 @@ export interface DeliveryTransport {
    * one health state: while it fails, one probe per retry tick goes out and the rest wait.
    */
   endpointKey(target: DeliveryTarget): string;
+  /**
+   * Deliveries of one lane (app + channel) this transport may have in flight at once, sent in
+   * order; unset = the dispatcher's `laneWindow`. A transport that keeps a lane on one ordered
+   * stream (a socket-mode connection) can pipeline without reordering what the app receives.
+   */
+  readonly laneWindow?: number;
 }

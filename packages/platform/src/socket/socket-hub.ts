@@ -36,6 +36,8 @@ export class SocketConnection {
   lastSeen: number;
   acksEvents: boolean;
   readonly pending = new Map<string, Pending>();
+  /** Affinity keys (lanes) pinned to this connection; dropped from the hub with it. */
+  readonly pinned = new Set<string>();
   closed = false;
   private corked = false;
 
@@ -81,6 +83,8 @@ export class SocketHub {
   private readonly tickets = new Map<string, { appId: string; expiresAt: number }>();
   private readonly byApp = new Map<string, SocketConnection[]>();
   private readonly cursor = new Map<string, number>();
+  /** `appId + affinity` -> the connection that key's frames go to while it lives. */
+  private readonly affinities = new Map<string, SocketConnection>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly connectListeners: ((appId: string) => void)[] = [];
   /** Requests to end per abort signal (the dispatcher passes one signal to every send). */
@@ -157,7 +161,18 @@ export class SocketHub {
    * event until written (or until acked, on connections that ack events). `timeoutMs` bounds the
    * whole wait, including waiting for a connection or for room under the back-pressure limit.
    */
-  request(appId: string, payload: unknown, options: { event: boolean; timeoutMs: number; correlationId?: string; signal?: AbortSignal }): Promise<HubAnswer> {
+  request(
+    appId: string,
+    payload: unknown,
+    options: {
+      event: boolean;
+      timeoutMs: number;
+      correlationId?: string;
+      signal?: AbortSignal;
+      /** Frames with the same key go to the same connection while it is open (in order). */
+      affinity?: string;
+    },
+  ): Promise<HubAnswer> {
     const deadline = this.now() + options.timeoutMs;
     const correlationId = options.correlationId ?? randomUUID();
     const body = payload instanceof JsonText ? payload.text : JSON.stringify(payload);
@@ -197,7 +212,7 @@ export class SocketHub {
         if (done) return;
         unwait?.();
         unwait = undefined;
-        const connection = this.pick(appId);
+        const connection = options.affinity === undefined ? this.pick(appId) : this.pickPinned(appId, options.affinity);
         if (!connection) {
           unwait = this.waitFor(appId, attempt);
           return;
@@ -254,6 +269,22 @@ export class SocketHub {
     pending?.settle({ kind: 'unreachable', reason: 'connection_closed' });
   }
 
+  /**
+   * The connection `affinity` is pinned to, if it is open (waiting for room there rather than
+   * moving: frames of one key must not overtake each other on two connections); else a new pin.
+   */
+  private pickPinned(appId: string, affinity: string): SocketConnection | undefined {
+    const key = `${appId}\u0000${affinity}`;
+    const pinned = this.affinities.get(key);
+    if (pinned && !pinned.closed && pinned.socket.readyState === 1) return pinned.pending.size < this.maxUnacked ? pinned : undefined;
+    const connection = this.pick(appId);
+    if (connection) {
+      this.affinities.set(key, connection);
+      connection.pinned.add(key);
+    }
+    return connection;
+  }
+
   /** Round-robin over the app's open connections with room under the back-pressure limit. */
   private pick(appId: string): SocketConnection | undefined {
     const list = this.byApp.get(appId);
@@ -287,7 +318,10 @@ export class SocketHub {
     // Oldest waiter first, while there is room: O(woken) per call, not a copy of every waiter (one
     // call per ack; with lanes' windows open, hundreds of sends can wait for room at once). A waiter
     // that finds no room after all queues itself again, and pick() then fails too, ending the loop.
-    while (set && set.size > 0 && this.pick(appId)) {
+    // A waiter pinned to a full connection re-queues while another connection has room: the
+    // budget (each waiter present now, once) ends the loop then.
+    let budget = set?.size ?? 0;
+    while (set && set.size > 0 && budget-- > 0 && this.pick(appId)) {
       // pick() advanced the cursor; the waiter picks again for itself (and leaves the set).
       const wake = set.values().next().value as () => void;
       wake();
@@ -324,6 +358,7 @@ export class SocketHub {
   private remove(connection: SocketConnection): void {
     if (connection.closed) return;
     connection.closed = true;
+    for (const key of connection.pinned) if (this.affinities.get(key) === connection) this.affinities.delete(key);
     const list = this.byApp.get(connection.appId);
     if (list) {
       const index = list.indexOf(connection);

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { ClusterBus } from '../cluster/index.js';
-import type { DeliveryDispatcher } from '../delivery/index.js';
+import { type DeliveryDispatcher, releaseParked } from '../delivery/index.js';
+import type { Dialect } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { CrossNodeTriggers } from './cross-node-triggers.js';
 import { type HubAnswer, SocketHub, type SocketHubOptions } from './socket-hub.js';
@@ -9,6 +10,8 @@ import { SocketPresence } from './socket-presence.js';
 import { NOT_CONNECTED, SocketTransport } from './socket-transport.js';
 
 export interface SocketModeOptions extends SocketHubOptions {
+  /** Events of one app+channel lane in flight at once on its connection (see SocketTransportOptions). */
+  laneWindow?: number;
   /** How often rows parked for lack of a connection are made due for apps connected here. Default 1 s. */
   releaseIntervalMs?: number;
   /** With a shared bus (PostgreSQL), triggers and parked events reach apps connected to other nodes. */
@@ -28,12 +31,12 @@ export interface SocketTriggers {
  * Only rows whose last failure was "not connected" are touched: a nacked event keeps its schedule.
  * In a PostgreSQL cluster, another node announcing parked rows (see AnnouncingOutboxStore)
  * triggers the same release at once; the timer is the fallback for lost announcements.
- * @example const socketMode = createSocketMode(db, clock); transports: { http, socket: socketMode.transport }
+ * @example const socketMode = createSocketMode(store.db, store.dialect, clock); transports: { http, socket: socketMode.transport }
  */
-export function createSocketMode(db: Kysely<Database>, clock: Clock, options: SocketModeOptions = {}) {
+export function createSocketMode(db: Kysely<Database>, dialect: Dialect, clock: Clock, options: SocketModeOptions = {}) {
   const { cluster, onError = () => {} } = options;
   const hub = new SocketHub({ now: () => clock.now(), ...options });
-  const transport = new SocketTransport(hub);
+  const transport = new SocketTransport(hub, options.laneWindow === undefined ? {} : { laneWindow: options.laneWindow });
   const presence = cluster?.shared ? new SocketPresence(db, clock, cluster.nodeId, () => hub.connectedApps(), { onError }) : undefined;
   const remote = cluster && presence ? new CrossNodeTriggers(db, clock, cluster, hub, presence, onError) : undefined;
   let dispatcher: DeliveryDispatcher | undefined;
@@ -42,17 +45,9 @@ export function createSocketMode(db: Kysely<Database>, clock: Clock, options: So
     if (appIds.length === 0) return;
     try {
       const now = clock.now();
-      const result = await db
-        .updateTable('event_outbox')
-        .set({ next_attempt_at: now })
-        .where('status', '=', 'pending')
-        .where('app_id', 'in', appIds)
-        .where('target', 'is', null)
-        .where('next_attempt_at', '>', now)
-        .where('last_error', '=', NOT_CONNECTED)
-        .executeTakeFirst();
+      const released = await releaseParked(db, dialect, appIds, NOT_CONNECTED, now);
       if (reopen) for (const appId of appIds) dispatcher?.reopen(`socket:${appId}`);
-      else if (Number(result.numUpdatedRows) > 0) dispatcher?.wake();
+      else if (released > 0) dispatcher?.wake();
     } catch (error) {
       // The store is closing or briefly unavailable: the next tick tries again.
       onError(error);

@@ -7,6 +7,12 @@ export const NOT_CONNECTED = 'socket_not_connected';
 export interface SocketTransportOptions {
   /** How long a written event may wait for its ack (connections that ack events). Default 10 s. */
   ackTimeoutMs?: number;
+  /**
+   * Events of one lane (app + channel) in flight at once. A lane stays on one connection, which
+   * delivers in order, so the app receives them in order; only when it nacks one can the (at
+   * most N-1) events already sent behind it arrive before its retry. Default 16; 1 = stop-and-wait.
+   */
+  laneWindow?: number;
 }
 
 /**
@@ -16,12 +22,14 @@ export interface SocketTransportOptions {
  */
 export class SocketTransport implements DeliveryTransport {
   private readonly ackTimeoutMs: number;
+  readonly laneWindow: number;
 
   constructor(
     private readonly hub: SocketHub,
     options: SocketTransportOptions = {},
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.laneWindow = Math.max(1, options.laneWindow ?? 16);
   }
 
   endpointKey(target: DeliveryTarget): string {
@@ -37,6 +45,8 @@ export class SocketTransport implements DeliveryTransport {
       event: true,
       timeoutMs: this.ackTimeoutMs,
       correlationId: delivery.id,
+      // One connection per channel while it lives: pipelined events of a lane stay in order.
+      affinity: delivery.channelKey,
       signal,
     });
     if (answer.kind === 'unreachable') {

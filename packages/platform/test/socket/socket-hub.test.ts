@@ -87,3 +87,48 @@ describe('SocketHub limits', () => {
     expect(hub.consumeTicket(ticket)).toBeUndefined();
   });
 });
+
+describe('SocketHub affinity', () => {
+  it('keeps frames of one key on one connection, waiting there for room while another has it, and moves them in order when it dies', async () => {
+    const hub = new SocketHub({ maxUnacked: 2 });
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    server.on('connection', (socket) => hub.add('A1', socket, true));
+    await new Promise((r) => server.once('listening', r));
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const clients = [new WebSocket(url), new WebSocket(url)];
+    const frames = clients.map(() => [] as string[]);
+    clients.forEach((client, index) =>
+      client.on('message', (data) => frames[index].push((JSON.parse(data.toString()) as { correlation_id: string }).correlation_id)),
+    );
+    for (const client of clients) await new Promise((r) => client.once('open', r));
+    await until(() => hub.connectionCount('A1') === 2, 'two connections');
+    cleanups.push(async () => {
+      for (const client of clients) client.terminate();
+      hub.closeAll();
+      await new Promise((r) => server.close(r));
+    });
+    const ack = (index: number, id: string) => clients[index].send(Buffer.from(JSON.stringify({ correlation_id: id, status: 200 })), { binary: true });
+
+    const pinned = Array.from({ length: 5 }, (_, i) => hub.request('A1', { n: i }, { event: true, timeoutMs: 10_000, correlationId: `k${i}`, affinity: 'lane' }));
+    await until(() => frames[0].length + frames[1].length === 2, 'the first two frames');
+    const home = frames[0].length === 2 ? 0 : 1;
+    const away = 1 - home;
+    // The other connection has room: a frame without affinity goes there, the pinned ones wait.
+    const free = hub.request('A1', { n: 'free' }, { event: true, timeoutMs: 10_000, correlationId: 'free' });
+    await until(() => frames[away].includes('free'), 'the free frame on the other connection');
+    ack(away, 'free');
+    expect(await free).toMatchObject({ kind: 'answered' });
+    expect(frames[home]).toEqual(['k0', 'k1']);
+    ack(home, 'k0');
+    await until(() => frames[home].length === 3, 'k2 after an ack');
+    expect(frames[home]).toEqual(['k0', 'k1', 'k2']);
+    // The pinned connection dies with k1 and k2 unanswered: they and the rest go on, in order, on the other one.
+    clients[home].terminate();
+    await until(() => frames[away].filter((id) => id.startsWith('k')).length === 2, 'k1 and k2 moved');
+    for (const id of ['k1', 'k2']) ack(away, id);
+    await until(() => frames[away].filter((id) => id.startsWith('k')).length === 4, 'k3 and k4');
+    for (const id of ['k3', 'k4']) ack(away, id);
+    expect((await Promise.all(pinned)).every((r) => r.kind === 'answered')).toBe(true);
+    expect(frames[away].filter((id) => id.startsWith('k'))).toEqual(['k1', 'k2', 'k3', 'k4']);
+  });
+});

@@ -105,7 +105,7 @@ for (const dialect of await dialects()) {
       await closeAll();
     });
 
-    it('shares triggers and events among two connections, each once', async () => {
+    it('shares triggers and channels among two connections, each event once, each channel on one connection in order', async () => {
       const a = await connect();
       const b = await connect();
       for (const c of [a, b]) c.onFrame = (f) => (f.payload.messageType === 'SLASH_COMMAND' ? { status: 200 } : undefined);
@@ -113,11 +113,20 @@ for (const dialect of await dialects()) {
       const commands = (c: RawSocketApp) => c.frames.filter((f) => f.payload.messageType === 'SLASH_COMMAND').length;
       expect(commands(a)).toBe(3);
       expect(commands(b)).toBe(3);
-      for (let i = 0; i < 10; i += 1) await post(t, bob, general, `share ${i}`);
-      await until(() => a.messageTexts().length + b.messageTexts().length >= 10, 'ten events');
-      expect(a.messageTexts().length).toBeGreaterThan(0);
-      expect(b.messageTexts().length).toBeGreaterThan(0);
-      expect([...a.messageTexts(), ...b.messageTexts()].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `share ${i}`).sort());
+      // Events of a channel are pipelined on the one connection that channel is pinned to, so they
+      // arrive in order (new pins go round-robin over the connections).
+      const other = (await call<{ channel: { id: string } }>(t.url, alice.token, 'POST', '/v1/channels', { name: 'socket-share' })).body.channel.id;
+      for (let i = 0; i < 10; i += 1) {
+        await post(t, alice, general, `general ${i}`);
+        await post(t, alice, other, `other ${i}`);
+      }
+      await until(() => a.messageTexts().length + b.messageTexts().length >= 20, 'twenty events');
+      const general10 = Array.from({ length: 10 }, (_, i) => `general ${i}`);
+      const other10 = Array.from({ length: 10 }, (_, i) => `other ${i}`);
+      const [withGeneral, withOther] = a.messageTexts().includes('general 0') ? [a, b] : [b, a];
+      expect(withGeneral.messageTexts().filter((x) => x.startsWith('general'))).toEqual(general10);
+      expect(withOther.messageTexts().filter((x) => x.startsWith('other'))).toEqual(other10);
+      expect(a.messageTexts().length + b.messageTexts().length).toBe(20);
       await closeAll();
     });
 

@@ -43,7 +43,11 @@ describe('SQLite checkpoints on a worker thread', () => {
     await store.close();
 
     const reopened = await openStore({ dataDir });
-    const count = await reopened.db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'in', ids).executeTakeFirstOrThrow();
+    const count = await reopened.db
+      .selectFrom('workspaces')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('id', 'in', ids)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(ids.length);
     await reopened.close();
   });

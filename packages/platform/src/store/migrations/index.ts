@@ -9,6 +9,7 @@ import * as deliveryAttempts from './007_delivery_attempts.js';
 import * as triggerEphemerals from './008_trigger_ephemerals.js';
 import * as outboxPlans from './009_outbox_plans.js';
 import * as socketCluster from './010_socket_cluster.js';
+import * as outboxLeanIndexes from './011_outbox_lean_indexes.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008_trigger_ephemerals': triggerEphemerals,
   '009_outbox_plans': outboxPlans,
   '010_socket_cluster': socketCluster,
+  '011_outbox_lean_indexes': outboxLeanIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
