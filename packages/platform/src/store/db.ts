@@ -44,6 +44,10 @@ function openSqlite(dataDir: string, onBackgroundError: (error: Error) => void):
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Savepoints (each unit of a group commit has one) journal the pages they change; past 64 KiB
+  // that sub-journal spilled to a temp file, one pwrite per page (14 % of a delivery run's CPU).
+  // It only ever holds one transaction's worth of pages, so memory is the right place.
+  database.pragma('temp_store = MEMORY');
   // Checkpoints run on a worker thread (see SqliteCheckpointer), not inside our commits.
   database.pragma('wal_autocheckpoint = 0');
   // After the worker restarts a grown WAL, the file is cut back to this size.
