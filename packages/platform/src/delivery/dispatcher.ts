@@ -55,6 +55,9 @@ interface Attempt {
 }
 
 const WAKE_COALESCE_MS = 5;
+/** Rows a lane reads on at a time (SQLite): at least this many, or this many windows' worth. */
+const LANE_READ_MIN = 64;
+const LANE_READ_WINDOWS = 8;
 const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 /** Rows deleted per retry tick at most: 10 000 a minute outpaces any sustained event rate we serve. */
 const PRUNE_BATCH = 5_000;
@@ -268,19 +271,25 @@ export class DeliveryDispatcher {
   private async runLane(claimed: OutboxRow[]): Promise<void> {
     let rows = claimed;
     for (;;) {
-      const waitingSince = await this.runBatch(rows);
+      const { waitingSince, window } = await this.runBatch(rows);
       if (waitingSince !== undefined || this.stopped || this.inFlight >= this.maxInFlight || this.store.dialect !== 'sqlite') return;
       // SQLite has no other dispatcher: a lane that delivered its batch reads on from its last
       // row instead of ending and waiting for its outcomes to be written and a claim to retake it.
-      const more = await this.store.laneAfter(rows[rows.length - 1], this.clock.now(), Math.min(this.batchSize, this.maxInFlight - this.inFlight));
+      // A few windows' worth at a time: rows held longer than a young-generation GC cycle get
+      // copied and promoted (payloads included), which cost more than the extra reads.
+      const read = Math.min(this.batchSize, this.maxInFlight - this.inFlight, Math.max(LANE_READ_MIN, LANE_READ_WINDOWS * window));
+      const more = await this.store.laneAfter(rows[rows.length - 1], this.clock.now(), read);
       if (more.length === 0) return;
       this.inFlight += more.length;
       rows = more;
     }
   }
 
-  /** Delivers one batch of a lane; returns the firstFailedAt of a row that must wait, or undefined if none. */
-  private async runBatch(rows: OutboxRow[]): Promise<number | null | undefined> {
+  /**
+   * Delivers one batch of a lane; returns the firstFailedAt of a row that must wait (undefined if
+   * none) and the lane's window.
+   */
+  private async runBatch(rows: OutboxRow[]): Promise<{ waitingSince: number | null | undefined; window: number }> {
     const inFlight: Promise<Attempt>[] = [];
     let next = 0;
     let waitingSince: number | null | undefined;
@@ -311,7 +320,7 @@ export class DeliveryDispatcher {
       else await startMore();
     }
     for (const rest of rows.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
-    return waitingSince;
+    return { waitingSince, window };
   }
 
   /**
