@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyOutbound } from '@switchboard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enqueue } from '../../src/delivery/outbox-store.js';
+import { enqueue } from '../../src/delivery/outbox-writes.js';
 import { dialects } from '../harness.js';
 import { eventBody, FakeClock, MapTargets, makeDispatcher, openTestStore, Receiver, SECRET, type TestStore } from './helpers.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueue, OutboxStore } from '../../src/delivery/outbox-store.js';
+import { OutboxStore } from '../../src/delivery/outbox-store.js';
+import { enqueue } from '../../src/delivery/outbox-writes.js';
 import { hasPostgres } from '../harness.js';
 import { eventBody, FakeClock, MapTargets, makeDispatcher, openTestStore, Receiver, type TestStore } from './helpers.js';
 

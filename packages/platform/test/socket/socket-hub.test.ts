@@ -109,7 +109,9 @@ describe('SocketHub affinity', () => {
     });
     const ack = (index: number, id: string) => clients[index].send(Buffer.from(JSON.stringify({ correlation_id: id, status: 200 })), { binary: true });
 
-    const pinned = Array.from({ length: 5 }, (_, i) => hub.request('A1', { n: i }, { event: true, timeoutMs: 10_000, correlationId: `k${i}`, affinity: 'lane' }));
+    const pinned = Array.from({ length: 5 }, (_, i) =>
+      hub.request('A1', { n: i }, { event: true, timeoutMs: 10_000, correlationId: `k${i}`, affinity: 'lane' }),
+    );
     await until(() => frames[0].length + frames[1].length === 2, 'the first two frames');
     const home = frames[0].length === 2 ? 0 : 1;
     const away = 1 - home;
