@@ -52,7 +52,12 @@ function openSqlite(dataDir: string, onBackgroundError: (error: Error) => void):
   database.pragma('wal_autocheckpoint = 0');
   // After the worker restarts a grown WAL, the file is cut back to this size.
   database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  const checkpointer = new SqliteCheckpointer(path, onBackgroundError);
+  const checkpointer = new SqliteCheckpointer(path, onBackgroundError, {
+    // Without the worker, commits checkpoint again as SQLite does by default.
+    onLost: () => {
+      if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    },
+  });
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) }), path, checkpointer };
 }
 

@@ -10,6 +10,11 @@ export interface CheckpointerOptions {
    * RESTART checkpoint holds new writers back only for what the last passive pass left.
    */
   restartAboveFrames?: number;
+  /**
+   * The worker ended without being stopped (it could not open the file, or crashed): the caller
+   * must checkpoint some other way, or the WAL grows without bound.
+   */
+  onLost?: () => void;
 }
 
 /**
@@ -66,6 +71,7 @@ export class SqliteCheckpointer {
     this.worker.on('error', onError);
     this.worker.once('exit', () => {
       this.exited = true;
+      if (!this.stopping) options.onLost?.();
     });
     // A server that is otherwise done must be able to exit.
     this.worker.unref();

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
 import { newId } from '../../src/store/ids.js';
+import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 
 const waitFor = async (condition: () => boolean, timeoutMs = 5_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -50,5 +51,21 @@ describe('SQLite checkpoints on a worker thread', () => {
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(ids.length);
     await reopened.close();
+  });
+});
+
+describe('SqliteCheckpointer failures', () => {
+  it('reports a worker that cannot open its file and tells the owner it is gone, so commits checkpoint again', async () => {
+    const errors: Error[] = [];
+    let lost = false;
+    const checkpointer = new SqliteCheckpointer(join(tmpdir(), `no-such-dir-${process.pid}`, 'x.db'), (error) => errors.push(error), {
+      onLost: () => {
+        lost = true;
+      },
+    });
+    await waitFor(() => lost);
+    expect(errors.length).toBeGreaterThan(0);
+    // Stopping a worker that is already gone returns at once.
+    await checkpointer.stop();
   });
 });
