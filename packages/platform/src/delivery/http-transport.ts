@@ -11,6 +11,7 @@ import { Agent } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { guardedConnector, OutboundPolicy } from '../outbound/index.js';
 import { LaneConnections, type LaneConnectionsOptions } from './lane-connections.js';
+import { exchangeStatus } from './status-exchange.js';
 import type { DeliveryTarget } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
 
@@ -20,6 +21,9 @@ export const OUTBOUND_RETRY_COUNT_HEADER = 'x-outbound-retry-count';
 
 /** undici errors meaning the app did not answer in time. */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Bytes of an app's response body read at most (it is not used). */
+const RESPONSE_BODY_LIMIT = 64 * 1024;
 
 /** Seed 003: a Watson webhook delivery succeeds only with one of these. */
 const WATSON_SUCCESS = new Set([200, 201, 203, 204]);
@@ -120,24 +124,22 @@ export class HttpTransport implements DeliveryTransport {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return { kind: 'permanent', error: 'unsupported_protocol' };
     const timeoutMs = delivery.target.timeoutMs ?? this.timeoutMs;
     try {
-      // The deadline is undici's own per-request header/body timeouts (no timer or signal per
-      // request); `signal` is the dispatcher's one stop() signal.
+      // The deadline is undici's own per-request header/body timeouts (no timer per request);
+      // `signal` is the dispatcher's one stop() signal.
       const request = {
         origin: url.origin,
         path: url.pathname + url.search,
         method: 'POST' as const,
         headers: this.headersFor(delivery),
         body: delivery.payload,
-        signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       };
       // Queued on the lane's connection synchronously, before this returns: sends of one lane
-      // started one after the other go out in that order.
-      const response = await (this.pinned?.clientFor(url.origin, `${delivery.appId}\u0000${delivery.channelKey}`) ?? (this.pool as Agent)).request(request);
-      // The body is not used, but it must be consumed for the connection to be reused.
-      await response.body.dump({ limit: 64 * 1024 }).catch(() => {});
-      return this.classify(delivery, response.statusCode, response.headers['retry-after']);
+      // started one after the other go out in that order. The body is read and dropped.
+      const dispatcher = this.pinned?.clientFor(url.origin, `${delivery.appId}\u0000${delivery.channelKey}`) ?? (this.pool as Agent);
+      const answer = await exchangeStatus(dispatcher, request, signal, RESPONSE_BODY_LIMIT);
+      return this.classify(delivery, answer.status, answer.retryAfter);
     } catch (error) {
       if (signal.aborted) return { kind: 'retry', error: 'stopped' };
       // A refused target (`target_forbidden`) follows the schedule like an unreachable one: the
