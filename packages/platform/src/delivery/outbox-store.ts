@@ -3,7 +3,27 @@ import type { Dialect } from '../store/db.js';
 import type { Database, EventOutboxTable } from '../store/schema.js';
 import { PENDING } from './outbox-writes.js';
 
-export type OutboxRow = Selectable<EventOutboxTable>;
+/**
+ * The columns the dispatcher works with; the others (status, outcome bookkeeping) are only
+ * written. Reading fewer columns per delivered row was measurable: 6.6 -> 5.4 µs a row.
+ */
+const ROW_COLUMNS = [
+  'id',
+  'app_id',
+  'workspace_id',
+  'event_type',
+  'channel_key',
+  'payload',
+  'attempts',
+  'next_attempt_at',
+  'first_failed_at',
+  'lease_until',
+  'target',
+  'outbound_index',
+] as const;
+const ROW_COLUMN_LIST = sql.raw(ROW_COLUMNS.join(', '));
+
+export type OutboxRow = Pick<Selectable<EventOutboxTable>, (typeof ROW_COLUMNS)[number]>;
 
 /** What the dispatcher decided for one claimed row. */
 export type RowResult =
@@ -126,7 +146,7 @@ export class OutboxStore {
     }
     const result = await sql<OutboxRow>`${sql.join(
       lanes.map(
-        (lane) => sql`select * from (select * from event_outbox
+        (lane) => sql`select * from (select ${ROW_COLUMN_LIST} from event_outbox
           where status = 'pending' and app_id = ${lane.app_id} and channel_key = ${lane.channel_key} order by id limit ${perLane})`,
       ),
       sql` union all `,
@@ -204,7 +224,7 @@ export class OutboxStore {
             )
             .where('status', '=', PENDING)
             .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-            .returningAll()
+            .returning(ROW_COLUMNS)
             .execute()),
         );
       }
@@ -220,7 +240,7 @@ export class OutboxStore {
   async laneAfter(last: OutboxRow, now: number, limit: number): Promise<OutboxRow[]> {
     const rows = await this.db
       .selectFrom('event_outbox')
-      .selectAll()
+      .select(ROW_COLUMNS)
       .where('status', '=', PENDING)
       .where('app_id', '=', last.app_id)
       .where('channel_key', '=', last.channel_key)

@@ -8,10 +8,7 @@ export const TICKET_TTL_MS = 60_000;
 export interface SocketHubOptions {
   /** Connections silent (no frame, no ping, no pong) for longer than this are closed. Default 60 s. */
   idleTimeoutMs?: number;
-  /**
-   * Frames written but not yet answered, per connection. Default 256: enough for 16 busy channels
-   * with full lane windows (measured: 100 capped a one-connection drain about 20 % lower).
-   */
+  /** Frames written but not yet answered, per connection. Default 100 (the socket-mode issue's N). */
   maxUnacked?: number;
   now?: () => number;
 }
@@ -99,7 +96,7 @@ export class SocketHub {
 
   constructor(options: SocketHubOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.maxUnacked = options.maxUnacked ?? 256;
+    this.maxUnacked = options.maxUnacked ?? 100;
     this.now = options.now ?? Date.now;
     this.sweeper = setInterval(() => this.sweep(), Math.min(10_000, Math.max(50, this.idleTimeoutMs / 4)));
     this.sweeper.unref();
