@@ -263,41 +263,42 @@ export class DeliveryDispatcher {
   }
 
   /**
-   * Delivers a lane's rows in order with up to `laneWindow` in flight: sends start in row order
+   * Delivers a lane's rows in order with up to its window in flight: sends start in row order
    * (each is handed to its transport before the next is prepared) and outcomes are taken in
    * row order. Once a row must wait (retry, or held by its gate), nothing after it is started;
    * rows already in flight behind it keep what they got if delivered, else wait with it.
+   *
+   * SQLite has no other dispatcher: a lane whose rows are all started reads on from its last row
+   * (while earlier ones are still in flight, so its window does not drain at each batch), instead
+   * of ending and waiting for its outcomes to be written and a claim to retake it.
    */
   private async runLane(claimed: OutboxRow[]): Promise<void> {
-    let rows = claimed;
-    for (;;) {
-      const { waitingSince, window } = await this.runBatch(rows);
-      if (waitingSince !== undefined || this.stopped || this.inFlight >= this.maxInFlight || this.store.dialect !== 'sqlite') return;
-      // SQLite has no other dispatcher: a lane that delivered its batch reads on from its last
-      // row instead of ending and waiting for its outcomes to be written and a claim to retake it.
-      // A few windows' worth at a time: rows held longer than a young-generation GC cycle get
-      // copied and promoted (payloads included), which cost more than the extra reads.
-      const read = Math.min(this.batchSize, this.maxInFlight - this.inFlight, Math.max(LANE_READ_MIN, LANE_READ_WINDOWS * window));
-      const more = await this.store.laneAfter(rows[rows.length - 1], this.clock.now(), read);
-      if (more.length === 0) return;
-      this.inFlight += more.length;
-      rows = more;
-    }
-  }
-
-  /**
-   * Delivers one batch of a lane; returns the firstFailedAt of a row that must wait (undefined if
-   * none) and the lane's window.
-   */
-  private async runBatch(rows: OutboxRow[]): Promise<{ waitingSince: number | null | undefined; window: number }> {
     const inFlight: Promise<Attempt>[] = [];
+    // Rows read and not yet started; only these are held (rows once sent are dropped, so a
+    // long-running lane holds a few windows of rows, not everything it ever delivered).
+    let queue = claimed;
     let next = 0;
+    let last = claimed[claimed.length - 1];
     let waitingSince: number | null | undefined;
     // The lane's transport sets its window; it is known once a row of the lane has begun.
     let window = 1;
+    const readOn = async (): Promise<boolean> => {
+      if (this.store.dialect !== 'sqlite' || this.stopped || this.inFlight >= this.maxInFlight || last === undefined) return false;
+      // A few windows' worth at a time: rows held longer than a young-generation GC cycle get
+      // copied and promoted (payloads included), which cost more than the extra reads.
+      const read = Math.min(this.batchSize, this.maxInFlight - this.inFlight, Math.max(LANE_READ_MIN, LANE_READ_WINDOWS * window));
+      const more = await this.store.laneAfter(last, this.clock.now(), read);
+      if (more.length === 0) return false;
+      this.inFlight += more.length;
+      queue = more;
+      next = 0;
+      last = more[more.length - 1];
+      return true;
+    };
     const startMore = async () => {
-      while (waitingSince === undefined && next < rows.length && inFlight.length < window) {
-        const started = await this.begin(rows[next]);
+      while (waitingSince === undefined && inFlight.length < window) {
+        if (next >= queue.length && !(await readOn())) return;
+        const started = await this.begin(queue[next]);
         inFlight.push(started.attempt);
         window = started.window;
         next += 1;
@@ -319,8 +320,7 @@ export class DeliveryDispatcher {
       if (result.kind === 'retry' || result.kind === 'release') waitingSince = result.kind === 'release' ? result.firstFailedAt : null;
       else await startMore();
     }
-    for (const rest of rows.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
-    return { waitingSince, window };
+    for (const rest of queue.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
   }
 
   /**
