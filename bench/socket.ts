@@ -10,7 +10,7 @@
  */
 import { Pool } from 'undici';
 import WebSocket from 'ws';
-import type { Login } from './lib/delivery-setup.js';
+import { type Login, registerAndInstall } from './lib/delivery-setup.js';
 import { json } from './lib/json-request.js';
 import { type BenchPlatform, DEMO_PASSWORD, type DialectName, postgresUnreachable, startBenchPlatform, withServerCpu } from './lib/platform.js';
 import { slashRoundTrip } from './lib/slash-round-trip.js';
@@ -31,30 +31,12 @@ export const description = `socket mode over one connection: acked events/s drai
 
 /** Registers a socket-mode app subscribed to NEW_MESSAGE and owning /benchsock, installs it; returns id and appKey. */
 async function installSocketApp(url: string, login: Login): Promise<{ id: string; appKey: string }> {
-  const prefix = `${url}/workspaces/${login.workspaceId}/workspaceUsers/${login.workspaceUserId}`;
-  const redirect = 'https://bench.example.com/redirect';
-  const manifest = {
+  const app = await registerAndInstall(url, login, {
     name: 'bench_socket',
     displayName: 'Bench socket',
-    bot: true,
+    command: '/benchsock',
+    base: 'https://unused.example',
     socketMode: true,
-    scopes: { botScopes: ['messages:read', 'messages:write'], userScopes: ['messages:read'] },
-    shortcuts: [],
-    slashCommands: [{ command: '/benchsock', url: 'https://unused.example/slash', description: 'bench' }],
-    eventSubscriptions: { url: 'https://unused.example/events', events: ['NEW_MESSAGE'] },
-    redirectUrls: [redirect],
-    welcomeMessage: null,
-  };
-  const headers = { authtoken: login.token, 'content-type': 'application/json' };
-  const app = await json<{ id: string; clientSecret: string; appKey: string }>(`${prefix}/apps`, { method: 'POST', headers, body: JSON.stringify(manifest) });
-  const scopes = 'messages:read,bot:messages:read,bot:messages:write';
-  const grant = await json<{ code: string }>(`${prefix}/oauth2/grant?${new URLSearchParams({ clientId: app.id, scopes, redirectUrl: redirect })}`, {
-    headers: { authtoken: login.token },
-  });
-  await json(`${url}/oauth2/access`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ 'client-id': app.id, 'client-secret': app.clientSecret, code: grant.code }).toString(),
   });
   return { id: app.id, appKey: app.appKey };
 }

@@ -15,34 +15,63 @@ export function loginAlice(url: string): Promise<Login> {
   });
 }
 
-/** Registers an app subscribed to NEW_MESSAGE (and owning /bench<i>), installs it with its bot; returns its signing secret. */
-export async function installApp(url: string, login: Login, index: number, base: string): Promise<string> {
+const REDIRECT = 'https://bench.example.com/redirect';
+
+/** What registering an app answers (the secrets are shown once). */
+export interface RegisteredBenchApp {
+  id: string;
+  clientSecret: string;
+  signingSecret: string;
+  appKey: string;
+}
+
+/**
+ * Registers an app whose bot reads and writes messages, subscribed to NEW_MESSAGE and owning
+ * `command`, and installs it through the real OAuth grant + `/oauth2/access`. `base` is where
+ * its event and command URLs point (socket-mode apps: unused).
+ */
+export async function registerAndInstall(
+  url: string,
+  login: Login,
+  app: { name: string; displayName: string; command: string; base: string; socketMode?: boolean },
+): Promise<RegisteredBenchApp> {
   const prefix = `${url}/workspaces/${login.workspaceId}/workspaceUsers/${login.workspaceUserId}`;
-  const redirect = 'https://bench.example.com/redirect';
   const manifest = {
-    name: `bench_delivery_${index}`,
-    displayName: `Bench delivery ${index}`,
+    name: app.name,
+    displayName: app.displayName,
     bot: true,
+    ...(app.socketMode ? { socketMode: true } : {}),
     scopes: { botScopes: ['messages:read', 'messages:write'], userScopes: ['messages:read'] },
     shortcuts: [],
-    slashCommands: [{ command: `/bench${index}`, url: `${base}/slash`, description: 'bench' }],
-    eventSubscriptions: { url: `${base}/events`, events: ['NEW_MESSAGE'] },
-    redirectUrls: [redirect],
+    slashCommands: [{ command: app.command, url: `${app.base}/slash`, description: 'bench' }],
+    eventSubscriptions: { url: `${app.base}/events`, events: ['NEW_MESSAGE'] },
+    redirectUrls: [REDIRECT],
     welcomeMessage: null,
   };
-  const app = await json<{ id: string; clientSecret: string; signingSecret: string }>(`${prefix}/apps`, {
+  const registered = await json<RegisteredBenchApp>(`${prefix}/apps`, {
     method: 'POST',
     headers: { authtoken: login.token, 'content-type': 'application/json' },
     body: JSON.stringify(manifest),
   });
   const scopes = 'messages:read,bot:messages:read,bot:messages:write';
-  const grant = await json<{ code: string }>(`${prefix}/oauth2/grant?${new URLSearchParams({ clientId: app.id, scopes, redirectUrl: redirect })}`, {
+  const grant = await json<{ code: string }>(`${prefix}/oauth2/grant?${new URLSearchParams({ clientId: registered.id, scopes, redirectUrl: REDIRECT })}`, {
     headers: { authtoken: login.token },
   });
   await json(`${url}/oauth2/access`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ 'client-id': app.id, 'client-secret': app.clientSecret, code: grant.code }).toString(),
+    body: new URLSearchParams({ 'client-id': registered.id, 'client-secret': registered.clientSecret, code: grant.code }).toString(),
+  });
+  return registered;
+}
+
+/** Registers an app subscribed to NEW_MESSAGE (and owning /bench<i>), installs it with its bot; returns its signing secret. */
+export async function installApp(url: string, login: Login, index: number, base: string): Promise<string> {
+  const app = await registerAndInstall(url, login, {
+    name: `bench_delivery_${index}`,
+    displayName: `Bench delivery ${index}`,
+    command: `/bench${index}`,
+    base,
   });
   return app.signingSecret;
 }
