@@ -11,8 +11,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER, signPumble } from '@switchboard/protocol';
+import { PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER } from '@switchboard/protocol';
 import { createApp } from '@switchboard/sdk';
+import { signedEchoCommand } from './lib/echo-command.js';
 
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const PER_PASS = Number(process.env.BENCH_DELIVERIES ?? 20_000);
@@ -49,26 +50,11 @@ let failures = 0;
 /** One signed delivery through `listener`; resolves when the response is ended. */
 function deliver(listener: RequestListener): Promise<void> {
   const n = sequence++;
-  const body = JSON.stringify({
-    messageType: 'SLASH_COMMAND',
-    slashCommand: '/echo',
-    text: `hello ${n}`,
-    userId: 'U01',
-    channelId: 'C01',
-    workspaceId: 'W01',
-    triggerId: `T${n}`,
-  });
-  const timestamp = String(Date.now());
+  const { body, headers } = signedEchoCommand(n, SECRET, `cpu-${n}`);
   const req = Object.assign(Readable.from([Buffer.from(body)], { objectMode: false }), {
     method: 'POST',
     url: '/slash',
-    headers: {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-      [PUMBLE_TIMESTAMP_HEADER]: timestamp,
-      [PUMBLE_SIGNATURE_HEADER]: signPumble(SECRET, timestamp, body),
-      'x-switchboard-delivery-id': `cpu-${n}`,
-    },
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
   });
   return new Promise((resolve) => {
     const res = {

@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER, signPumble } from '@switchboard/protocol';
 import { createApp } from '@switchboard/sdk';
+import { signedEchoCommand } from './lib/echo-command.js';
 import { type RequestSpec, runLoad } from './lib/load.js';
 import type { Scenario } from './run.js';
 
@@ -105,27 +106,8 @@ function cpuMs(pid: number | undefined): number | undefined {
 }
 
 function signedCommand(n: number): RequestSpec {
-  const body = JSON.stringify({
-    messageType: 'SLASH_COMMAND',
-    slashCommand: '/echo',
-    text: `hello ${n}`,
-    userId: 'U01',
-    channelId: 'C01',
-    workspaceId: 'W01',
-    triggerId: `T${n}`,
-  });
-  const timestamp = String(Date.now());
-  return {
-    method: 'POST',
-    path: '/slash',
-    headers: {
-      'content-type': 'application/json',
-      [PUMBLE_TIMESTAMP_HEADER]: timestamp,
-      [PUMBLE_SIGNATURE_HEADER]: signPumble(SECRET, timestamp, body),
-      'x-switchboard-delivery-id': `bench-${process.pid}-${n}`,
-    },
-    body,
-  };
+  const { body, headers } = signedEchoCommand(n, SECRET, `bench-${process.pid}-${n}`);
+  return { method: 'POST', path: '/slash', headers, body };
 }
 
 interface Measured {
