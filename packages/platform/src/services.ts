@@ -94,8 +94,8 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
         })
       : new SingleNodeBus(nodeId);
   // New outbox rows: this node claims at once, the others hear of them (coalesced) instead of polling.
-  const outboxWritten = () => {
-    dispatcher.wake();
+  const outboxWritten = (lanes?: readonly string[]) => {
+    dispatcher.wake(lanes);
     cluster.announce('outbox');
   };
   const personTokens = new PersonTokens(deriveKey(serverKey, 'person-jwt'), config.personTokenTtlSeconds);

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
 import { type DeliverySource, EndpointGates } from './endpoint-gates.js';
+import { type LaneSignal, LaneSignals } from './lane-signals.js';
 import { laneKey, type OutboxRow, type OutboxStore, type RowResult } from './outbox-store.js';
 import { GIVE_UP_AFTER_MS, nextAttemptAt, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
 import type { DeliveryTargets, TransportName } from './targets.js';
@@ -46,6 +47,18 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
+/** A row begun: whether it went out, the window of its transport, and its settled attempt. */
+interface Begun {
+  sent: boolean;
+  window: number;
+  attempt: Promise<Attempt>;
+}
+
+/** A row that was not sent (held, no target, stopping): settled as `result`. */
+function notSent(row: OutboxRow, result: RowResult, outcome?: DeliveryOutcome): Begun {
+  return { sent: false, window: 1, attempt: Promise.resolve({ row, result, outcome, latencyMs: 0 }) };
+}
+
 /** One settled (or not attempted) row of a lane. */
 interface Attempt {
   row: OutboxRow;
@@ -65,6 +78,8 @@ const PRUNE_BATCH = 5_000;
 const FLUSH_DELAY_MS = 10;
 /** When an ended lane waits on the commit (its next rows are claimable only after it). */
 const URGENT_FLUSH_DELAY_MS = 1;
+/** How long a drained SQLite lane stays open for new rows (see LaneSignals). */
+const LANE_LINGER_MS = 100;
 
 /**
  * Claims due outbox rows in batches, delivers them concurrently (lanes in parallel, each lane
@@ -99,6 +114,9 @@ export class DeliveryDispatcher {
   private flushing: Promise<void> = Promise.resolve();
   private flushScheduled: NodeJS.Timeout | undefined;
   private flushDelay = FLUSH_DELAY_MS;
+  private readonly signals = new LaneSignals();
+  /** runUntilIdle calls under way: drained lanes end at once instead of lingering. */
+  private draining = 0;
 
   constructor(private readonly options: DispatcherOptions) {
     this.store = options.store;
@@ -123,9 +141,15 @@ export class DeliveryDispatcher {
     this.wake();
   }
 
-  /** Runs a claim cycle soon; call after committing new outbox rows. Cheap to call often. */
-  wake(): void {
+  /**
+   * Runs a claim cycle soon; call after committing new outbox rows. Cheap to call often.
+   * `lanes` (`laneKey`s) says which lanes got rows: when all of them are running here, they read
+   * the rows themselves and no claim is made. Without it every running lane looks again.
+   */
+  wake(lanes?: Iterable<string>): void {
     if (this.stopped) return;
+    if (lanes === undefined) this.signals.notifyAll();
+    else if (this.signals.notify(lanes)) return;
     // While lanes are busy, new rows mostly queue behind them: one claim per ~WAKE_COALESCE_MS
     // serves every post of that window instead of one claim per committed post.
     // When idle, commits of the same event-loop turn (a group commit's posts) share one claim.
@@ -150,6 +174,16 @@ export class DeliveryDispatcher {
 
   /** Delivers until nothing is due (tests with a fake clock, benchmarks draining a backlog). */
   async runUntilIdle(): Promise<void> {
+    this.draining += 1;
+    this.signals.notifyAll();
+    try {
+      await this.drain();
+    } finally {
+      this.draining -= 1;
+    }
+  }
+
+  private async drain(): Promise<void> {
     for (;;) {
       const claimed = await this.pump();
       while (this.lanes.size > 0) await Promise.all([...this.lanes]);
@@ -173,6 +207,7 @@ export class DeliveryDispatcher {
     if (this.wakeSoon) clearImmediate(this.wakeSoon);
     this.timer = undefined;
     this.abort.abort();
+    this.signals.notifyAll();
     await this.pumping?.catch(() => 0);
     while (this.lanes.size > 0) await Promise.all([...this.lanes]);
     await this.flush();
@@ -251,7 +286,7 @@ export class DeliveryDispatcher {
     }
     for (const [key, lane] of lanes) {
       this.activeLanes.add(key);
-      const running: Promise<void> = this.runLane(lane)
+      const running: Promise<void> = this.runLane(key, lane)
         .catch((error) => this.options.onError?.(error))
         .finally(() => {
           this.lanes.delete(running);
@@ -270,9 +305,20 @@ export class DeliveryDispatcher {
    *
    * SQLite has no other dispatcher: a lane whose rows are all started reads on from its last row
    * (while earlier ones are still in flight, so its window does not drain at each batch), instead
-   * of ending and waiting for its outcomes to be written and a claim to retake it.
+   * of ending and waiting for its outcomes to be written and a claim to retake it; once drained
+   * it lingers a while for new rows (LaneSignals).
    */
-  private async runLane(claimed: OutboxRow[]): Promise<void> {
+  private async runLane(key: string, claimed: OutboxRow[]): Promise<void> {
+    const lingers = this.store.dialect === 'sqlite';
+    const signal = lingers ? this.signals.enter(key) : undefined;
+    try {
+      await this.deliverLane(claimed, signal);
+    } finally {
+      if (lingers) this.signals.leave(key);
+    }
+  }
+
+  private async deliverLane(claimed: OutboxRow[], signal: LaneSignal | undefined): Promise<void> {
     const inFlight: Promise<Attempt>[] = [];
     // Rows read and not yet started; only these are held (rows once sent are dropped, so a
     // long-running lane holds a few windows of rows, not everything it ever delivered).
@@ -282,13 +328,17 @@ export class DeliveryDispatcher {
     let waitingSince: number | null | undefined;
     // The lane's transport sets its window; it is known once a row of the lane has begun.
     let window = 1;
+    let lastRead = performance.now();
     const readOn = async (): Promise<boolean> => {
       if (this.store.dialect !== 'sqlite' || this.stopped || this.inFlight >= this.maxInFlight || last === undefined) return false;
+      // Cleared before the read: a commit after it marks the lane again, so lingering sees it.
+      if (signal) signal.dirty = false;
       // A few windows' worth at a time: rows held longer than a young-generation GC cycle get
       // copied and promoted (payloads included), which cost more than the extra reads.
       const read = Math.min(this.batchSize, this.maxInFlight - this.inFlight, Math.max(LANE_READ_MIN, LANE_READ_WINDOWS * window));
       const more = await this.store.laneAfter(last, this.clock.now(), read);
       if (more.length === 0) return false;
+      lastRead = performance.now();
       this.inFlight += more.length;
       queue = more;
       next = 0;
@@ -306,19 +356,25 @@ export class DeliveryDispatcher {
         if (!started.sent) return;
       }
     };
-    await startMore();
-    while (inFlight.length > 0) {
-      const attempt = await (inFlight.shift() as Promise<Attempt>);
-      const { row, result } = attempt;
-      if (waitingSince !== undefined) {
-        // Behind a row that waits: a delivered one stays delivered (it overtook), others wait too.
-        if (result.kind === 'delivered') this.settle(row, result, attempt.outcome, attempt.latencyMs);
-        else this.settle(row, { id: row.id, kind: 'release', firstFailedAt: waitingSince }, undefined, 0);
-        continue;
+    for (;;) {
+      await startMore();
+      while (inFlight.length > 0) {
+        const attempt = await (inFlight.shift() as Promise<Attempt>);
+        const { row, result } = attempt;
+        if (waitingSince !== undefined) {
+          // Behind a row that waits: a delivered one stays delivered (it overtook), others wait too.
+          if (result.kind === 'delivered') this.settle(row, result, attempt.outcome, attempt.latencyMs);
+          else this.settle(row, { id: row.id, kind: 'release', firstFailedAt: waitingSince }, undefined, 0);
+          continue;
+        }
+        this.settle(row, result, attempt.outcome, attempt.latencyMs);
+        if (result.kind === 'retry' || result.kind === 'release') waitingSince = result.kind === 'release' ? result.firstFailedAt : null;
+        else await startMore();
       }
-      this.settle(row, result, attempt.outcome, attempt.latencyMs);
-      if (result.kind === 'retry' || result.kind === 'release') waitingSince = result.kind === 'release' ? result.firstFailedAt : null;
-      else await startMore();
+      // Drained with everything delivered: linger for new rows of the lane (the deadline runs from its last read).
+      if (signal === undefined || waitingSince !== undefined || next < queue.length || this.stopped || this.draining > 0) break;
+      const remaining = LANE_LINGER_MS - (performance.now() - lastRead);
+      if (remaining <= 0 || !(await this.signals.wait(signal, remaining))) break;
     }
     for (const rest of queue.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
   }
@@ -328,15 +384,9 @@ export class DeliveryDispatcher {
    * says whether it went out. The transport call happens synchronously at the end, so rows
    * begun one after the other are queued on the wire in that order.
    */
-  private async begin(row: OutboxRow): Promise<{ sent: boolean; window: number; attempt: Promise<Attempt> }> {
+  private async begin(row: OutboxRow): Promise<Begun> {
     const now = this.clock.now();
-    const done = (result: RowResult, outcome?: DeliveryOutcome, latencyMs = 0) => ({
-      sent: false,
-      window: 1,
-      attempt: Promise.resolve({ row, result, outcome, latencyMs }),
-    });
-    const release = (firstFailedAt: number | null = null) => done({ id: row.id, kind: 'release', firstFailedAt });
-    if (this.stopped) return release();
+    if (this.stopped) return notSent(row, { id: row.id, kind: 'release', firstFailedAt: null });
     let target: Awaited<ReturnType<DeliveryTargets['resolve']>>;
     try {
       target = await this.options.targets.resolve({ appId: row.app_id, workspaceId: row.workspace_id, eventType: row.event_type, target: row.target });
@@ -344,21 +394,21 @@ export class DeliveryDispatcher {
       // The registry being unavailable says nothing about the app: follow the schedule without counting an attempt.
       this.options.onError?.(error);
       const scheduled = this.scheduleRetry(row, now, { kind: 'retry', error: 'target_unavailable' });
-      return done(scheduled.result, scheduled.outcome);
+      return notSent(row, scheduled.result, scheduled.outcome);
     }
-    if (!target) return done({ id: row.id, kind: 'cancelled', status: null, error: 'no_target', attempted: false });
+    if (!target) return notSent(row, { id: row.id, kind: 'cancelled', status: null, error: 'no_target', attempted: false });
     const transport = this.options.transports[target.transport];
     if (!transport) {
       const scheduled = this.scheduleRetry(row, now, { kind: 'retry', error: `no_transport_${target.transport}` });
-      return done(scheduled.result, scheduled.outcome);
+      return notSent(row, scheduled.result, scheduled.outcome);
     }
     const endpoint = transport.endpointKey(target);
     const source = { appId: row.app_id, target: row.target };
     const admission = this.gates.admit(endpoint, source, now);
     if (admission === 'hold') {
       const since = row.first_failed_at ?? this.gates.failingSince(endpoint) ?? now;
-      if (scheduleExhausted(since, now)) return done({ id: row.id, kind: 'failed', status: null, error: 'endpoint_failing', attempted: false });
-      return release(since);
+      if (scheduleExhausted(since, now)) return notSent(row, { id: row.id, kind: 'failed', status: null, error: 'endpoint_failing', attempted: false });
+      return notSent(row, { id: row.id, kind: 'release', firstFailedAt: since });
     }
     const delivery: Delivery = {
       id: row.id,

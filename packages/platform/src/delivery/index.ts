@@ -2,7 +2,7 @@
 export { DeliveryDispatcher, type DispatcherOptions } from './dispatcher.js';
 export { type Admission, EndpointGates } from './endpoint-gates.js';
 export { HttpTransport, type HttpTransportOptions, parseRetryAfter } from './http-transport.js';
-export { type OutboxRow, OutboxStore, type RowResult } from './outbox-store.js';
+export { laneKey, type OutboxRow, OutboxStore, type RowResult } from './outbox-store.js';
 export { cancelPending, enqueue, type OutboxEntry, PENDING, releaseParked, resetSchedule } from './outbox-writes.js';
 export { GIVE_UP_AFTER_MS, MAX_RETRIES, nextAttemptAt, RETRY_INTERVAL_MS, retryOffsetMs, scheduleExhausted } from './retry-schedule.js';
 export type { DeliveryTarget, DeliveryTargets, SigningScheme, TargetQuery, TransportName } from './targets.js';

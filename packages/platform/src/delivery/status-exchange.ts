@@ -14,43 +14,72 @@ export interface StatusAnswer {
  * undici's errors (timeouts keep their `UND_ERR_*` codes) or `signal`'s abort.
  */
 export function exchangeStatus(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal, bodyLimit: number): Promise<StatusAnswer> {
-  return new Promise<StatusAnswer>((resolve, reject) => {
-    let answer: StatusAnswer | undefined;
-    let received = 0;
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-    const onAbort = () => controller?.abort(signal.reason ?? new Error('aborted'));
-    const finish = (error: Error | undefined) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      if (answer) resolve(answer);
-      else reject(error ?? new Error('no response'));
-    };
-    if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    dispatcher.dispatch(options, {
-      onRequestStart(started) {
-        controller = started;
-      },
-      onResponseStart(_controller, statusCode, headers) {
-        answer = { status: statusCode, retryAfter: headers['retry-after'] };
-      },
-      onResponseData(started, chunk) {
-        received += chunk.length;
-        if (received > bodyLimit) {
-          // The status is known; the rest is not worth reading.
-          finish(undefined);
-          started.abort(new Error('response body over the limit'));
-        }
-      },
-      onResponseEnd() {
-        finish(undefined);
-      },
-      onResponseError(_controller, error) {
-        // A failure after the status line (a body cut short) still leaves the status to judge by.
-        finish(error);
-      },
+  if (signal.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
+  const exchange = new StatusExchange(signal, bodyLimit);
+  signal.addEventListener('abort', exchange, { once: true });
+  dispatcher.dispatch(options, exchange);
+  return exchange.answered;
+}
+
+/**
+ * The handler of one exchange, and its abort listener (`handleEvent`). A class, not closures:
+ * tsx compiles with keepNames, which costs a defineProperty per named closure per request.
+ */
+class StatusExchange implements Dispatcher.DispatchHandler {
+  readonly answered: Promise<StatusAnswer>;
+  private resolve!: (answer: StatusAnswer) => void;
+  private reject!: (error: Error) => void;
+  private answer: StatusAnswer | undefined;
+  private received = 0;
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly bodyLimit: number,
+  ) {
+    this.answered = new Promise<StatusAnswer>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
     });
-  });
+  }
+
+  /** The abort signal fired. */
+  handleEvent(): void {
+    this.controller?.abort(this.signal.reason ?? new Error('aborted'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.answer = { status: statusCode, retryAfter: headers['retry-after'] };
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.received += chunk.length;
+    if (this.received > this.bodyLimit) {
+      // The status is known; the rest is not worth reading.
+      this.finish(undefined);
+      controller.abort(new Error('response body over the limit'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish(undefined);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    // A failure after the status line (a body cut short) still leaves the status to judge by.
+    this.finish(error);
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.signal.removeEventListener('abort', this);
+    if (this.answer) this.resolve(this.answer);
+    else this.reject(error ?? new Error('no response'));
+  }
 }

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { ChangeSink, ChatChange } from '../chat/changes.js';
 import type { Clock } from '../clock.js';
-import { enqueue, type OutboxEntry } from '../delivery/index.js';
+import { enqueue, laneKey, type OutboxEntry } from '../delivery/index.js';
 import type { Database } from '../store/schema.js';
 import type { WebhookFanOut } from '../webhooks/webhook-fanout.js';
 import { toAppEvent } from './event-bodies.js';
@@ -13,13 +13,14 @@ import { recipientsOf, type Subscriptions } from './subscriptions.js';
  * authorized people may see the change (PROTOCOL.md 6.2). After commit, wakes the dispatcher.
  */
 export class EventSink implements ChangeSink {
-  /** Set when a transaction enqueued rows; a stale `true` only costs one empty claim. */
-  private enqueued = false;
+  /** Lanes (`laneKey`) given rows by transactions not yet reported; a stale key only costs one empty read. */
+  private lanes: string[] = [];
 
   constructor(
     private readonly subscriptions: Subscriptions,
     private readonly clock: Clock,
-    private readonly wake: () => void,
+    /** Called after a commit that enqueued rows, with the lanes that got them. */
+    private readonly wake: (lanes: readonly string[]) => void,
     /** Watson-style webhooks of the apps (seed 003): extra rows with `target` = webhook id. */
     private readonly webhooks?: WebhookFanOut,
   ) {}
@@ -78,13 +79,14 @@ export class EventSink implements ChangeSink {
     }
     if (entries.length > 0) {
       await enqueue(trx, entries, this.clock.now());
-      this.enqueued = true;
+      for (const entry of entries) this.lanes.push(laneKey(entry.appId, entry.channelKey));
     }
   }
 
   afterCommit(): void {
-    if (!this.enqueued) return;
-    this.enqueued = false;
-    this.wake();
+    if (this.lanes.length === 0) return;
+    const lanes = this.lanes;
+    this.lanes = [];
+    this.wake(lanes);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseSocketAppReply, SOCKET_PING, SOCKET_PONG, type SocketAppReply } from '@switchboard/protocol';
 import type { WebSocket } from 'ws';
+import { HubRequest, type RequestRouter } from './hub-request.js';
 
 /** A ticket from `GET /apps/{appId}/websocket-connection` is good for one connection within this time. */
 export const TICKET_TTL_MS = 60_000;
@@ -93,6 +94,13 @@ export class SocketHub {
   private readonly sweeper: NodeJS.Timeout;
   /** Set by closeAll (node shutdown). */
   closed = false;
+  private readonly router: RequestRouter = {
+    pick: (appId, affinity) => (affinity === undefined ? this.pick(appId) : this.pickPinned(appId, affinity)),
+    waitFor: (appId, wake) => this.waitFor(appId, wake),
+    notify: (appId) => this.notify(appId),
+    whenAborted: (signal, onAbort) => this.whenAborted(signal, onAbort),
+    failPending: (connection, correlationId) => this.failPending(connection, correlationId),
+  };
 
   constructor(options: SocketHubOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
@@ -179,57 +187,7 @@ export class SocketHub {
     const text = `{"correlation_id":${JSON.stringify(correlationId)},"payload":${body}}`;
     // A person waiting on a trigger gets the offline message at once when nothing is connected.
     if (!options.event && this.connectionCount(appId) === 0) return Promise.resolve({ kind: 'unreachable', reason: 'no connection' });
-    return new Promise<HubAnswer>((resolve) => {
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      let current: SocketConnection | undefined;
-      let unwait: (() => void) | undefined;
-      let unwatch: (() => void) | undefined;
-      const finish = (answer: HubAnswer) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        unwait?.();
-        if (current?.pending.get(correlationId)?.settle === settle) {
-          current.pending.delete(correlationId);
-          // Room freed under the back-pressure limit (a write completed, a reply timed out).
-          this.notify(appId);
-        }
-        unwatch?.();
-        resolve(answer);
-      };
-      const onAbort = () => finish({ kind: 'unreachable', reason: 'aborted' });
-      const settle = (answer: HubAnswer) => {
-        // The connection died before answering: try another one (or the next one to connect).
-        if (answer.kind === 'unreachable' && answer.reason === 'connection_closed' && !done) {
-          current = undefined;
-          attempt();
-          return;
-        }
-        finish(answer);
-      };
-      const attempt = () => {
-        if (done) return;
-        unwait?.();
-        unwait = undefined;
-        const connection = options.affinity === undefined ? this.pick(appId) : this.pickPinned(appId, options.affinity);
-        if (!connection) {
-          unwait = this.waitFor(appId, attempt);
-          return;
-        }
-        current = connection;
-        const ackAwaited = !options.event || connection.acksEvents;
-        connection.pending.set(correlationId, { event: options.event, settle });
-        connection.send(text, (error) => {
-          if (error) return connection.pending.get(correlationId)?.settle === settle ? this.failPending(connection, correlationId) : undefined;
-          if (!ackAwaited && !connection.acksEvents) finish({ kind: 'answered', reply: { correlation_id: correlationId, status: 200 } });
-        });
-      };
-      timer = setTimeout(() => finish({ kind: 'unreachable', reason: current ? 'no reply in time' : 'no connection' }), Math.max(0, deadline - this.now()));
-      if (options.signal?.aborted) return onAbort();
-      if (options.signal) unwatch = this.whenAborted(options.signal, onAbort);
-      attempt();
-    });
+    return new HubRequest(this.router, appId, correlationId, text, { ...options, timeoutMs: Math.max(0, deadline - this.now()) }).start();
   }
 
   /** Closes every connection (node shutdown) and stops the sweeper. */
@@ -305,12 +263,9 @@ export class SocketHub {
   private waitFor(appId: string, wake: () => void): () => void {
     const set = this.waiters.get(appId) ?? new Set();
     this.waiters.set(appId, set);
-    const entry = () => {
-      set.delete(entry);
-      wake();
-    };
-    set.add(entry);
-    return () => set.delete(entry);
+    // Each wait hands in its own fresh callback: it is its own key, and notify removes it before calling it.
+    set.add(wake);
+    return () => set.delete(wake);
   }
 
   private notify(appId: string): void {
@@ -324,6 +279,7 @@ export class SocketHub {
     while (set && set.size > 0 && budget-- > 0 && this.pick(appId)) {
       // pick() advanced the cursor; the waiter picks again for itself (and leaves the set).
       const wake = set.values().next().value as () => void;
+      set.delete(wake);
       wake();
     }
   }

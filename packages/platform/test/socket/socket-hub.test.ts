@@ -97,9 +97,9 @@ describe('SocketHub affinity', () => {
     const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const clients = [new WebSocket(url), new WebSocket(url)];
     const frames = clients.map(() => [] as string[]);
-    clients.forEach((client, index) =>
-      client.on('message', (data) => frames[index].push((JSON.parse(data.toString()) as { correlation_id: string }).correlation_id)),
-    );
+    for (const [index, client] of clients.entries()) {
+      client.on('message', (data) => frames[index].push((JSON.parse(data.toString()) as { correlation_id: string }).correlation_id));
+    }
     for (const client of clients) await new Promise((r) => client.once('open', r));
     await until(() => hub.connectionCount('A1') === 2, 'two connections');
     cleanups.push(async () => {
