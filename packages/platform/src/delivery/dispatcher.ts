@@ -2,50 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
+import type { DispatcherOptions } from './dispatcher-options.js';
 import { type DeliverySource, EndpointGates } from './endpoint-gates.js';
 import { type LaneSignal, LaneSignals } from './lane-signals.js';
 import { laneKey, type OutboxRow, type OutboxStore, type RowResult } from './outbox-store.js';
-import { GIVE_UP_AFTER_MS, nextAttemptAt, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
-import type { DeliveryTargets, TransportName } from './targets.js';
-import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
+import { OutcomeBatcher } from './outcome-batcher.js';
+import { retryResult } from './retry-result.js';
+import { GIVE_UP_AFTER_MS, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
+import type { DeliveryTargets } from './targets.js';
+import type { Delivery, DeliveryOutcome } from './transport.js';
 
-export interface DispatcherOptions {
-  store: OutboxStore;
-  targets: DeliveryTargets;
-  transports: Partial<Record<TransportName, DeliveryTransport>>;
-  clock?: Clock;
-  /** Lease owner id; unique per process by default. */
-  nodeId?: string;
-  /** Rows per claim (one statement). */
-  batchSize?: number;
-  /** Rows leased and not yet recorded, across all lanes. */
-  maxInFlight?: number;
-  /** Fallback polling when nobody calls wake() (retries coming due, other nodes' rows). */
-  pollIntervalMs?: number;
-  /** How long a claim is held before another node may retake it; must exceed a lane's sends. */
-  leaseMs?: number;
-  /**
-   * Deliveries of one lane (app + channel) in flight at once, for transports that set no window
-   * of their own (`DeliveryTransport.laneWindow`). They are started in order and, over
-   * HTTP, pipelined on the lane's own connection, so they reach the app in order. Only when the
-   * app fails one (non-2xx) while later ones of the window succeed can those later ones arrive
-   * before its retry; everything not yet sent waits behind the failed one. 1 = strict
-   * stop-and-wait ordering.
-   */
-  laneWindow?: number;
-  /** Consecutive failures that gate an endpoint. */
-  tripAfterFailures?: number;
-  /**
-   * Settled rows (delivered, failed, cancelled) are deleted this long after they were enqueued
-   * (the operations API lists deliveries until then). Default 7 days; 0 keeps them forever.
-   */
-  retentionMs?: number;
-  /** Outcomes written per transaction at most. */
-  recordBatchSize?: number;
-  /** Called for each settled row (metrics, benchmarks); must not throw. */
-  onResult?: (row: OutboxRow, result: RowResult, outcome: DeliveryOutcome | undefined, latencyMs: number) => void;
-  onError?: (error: unknown) => void;
-}
+export type { DispatcherOptions } from './dispatcher-options.js';
 
 /** A row begun: whether it went out, the window of its transport, and its settled attempt. */
 interface Begun {
@@ -74,10 +41,6 @@ const LANE_READ_WINDOWS = 8;
 const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 /** Rows deleted per retry tick at most: 10 000 a minute outpaces any sustained event rate we serve. */
 const PRUNE_BATCH = 5_000;
-/** How long outcomes may wait to share a commit when nothing waits on them. */
-const FLUSH_DELAY_MS = 10;
-/** When an ended lane waits on the commit (its next rows are claimable only after it). */
-const URGENT_FLUSH_DELAY_MS = 1;
 /** How long a drained SQLite lane stays open for new rows (see LaneSignals). */
 const LANE_LINGER_MS = 100;
 
@@ -94,14 +57,11 @@ export class DeliveryDispatcher {
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly leaseMs: number;
-  private readonly recordBatchSize: number;
   private readonly laneWindow: number;
   private readonly abort = new AbortController();
   private readonly lanes = new Set<Promise<void>>();
   /** Keys of the lanes this node is delivering or has outcomes of not yet written: claims pass them over. */
   private readonly activeLanes = new Set<string>();
-  /** Lanes done sending whose outcomes are in the results not yet written: freed by the next flush. */
-  private endedLanes: string[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeSoon: NodeJS.Immediate | undefined;
   private inFlight = 0;
@@ -109,11 +69,8 @@ export class DeliveryDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<number> | undefined;
   private pumpAgain = false;
-  private pendingResults: RowResult[] = [];
   private lastStaleSweep = Number.NEGATIVE_INFINITY;
-  private flushing: Promise<void> = Promise.resolve();
-  private flushScheduled: NodeJS.Timeout | undefined;
-  private flushDelay = FLUSH_DELAY_MS;
+  private readonly outcomes: OutcomeBatcher;
   private readonly signals = new LaneSignals();
   /** runUntilIdle calls under way: drained lanes end at once instead of lingering. */
   private draining = 0;
@@ -126,7 +83,14 @@ export class DeliveryDispatcher {
     this.batchSize = options.batchSize ?? 200;
     this.maxInFlight = options.maxInFlight ?? 2_000;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.recordBatchSize = options.recordBatchSize ?? 500;
+    this.outcomes = new OutcomeBatcher({
+      store: this.store,
+      clock: this.clock,
+      owner: this.nodeId,
+      batchSize: options.recordBatchSize ?? 500,
+      onWritten: (count, ended) => this.written(count, ended),
+      onError: options.onError,
+    });
     this.laneWindow = Math.max(1, options.laneWindow ?? 1);
     // Every send in flight listens for stop(): thousands at once are expected, not a leak.
     setMaxListeners(0, this.abort.signal);
@@ -187,7 +151,7 @@ export class DeliveryDispatcher {
     for (;;) {
       const claimed = await this.pump();
       while (this.lanes.size > 0) await Promise.all([...this.lanes]);
-      await this.flush();
+      await this.outcomes.flush();
       // A flush that freed lanes starts a claim of its own: it belongs to this run.
       const started = this.pumping;
       if (started !== undefined) {
@@ -210,7 +174,7 @@ export class DeliveryDispatcher {
     this.signals.notifyAll();
     await this.pumping?.catch(() => 0);
     while (this.lanes.size > 0) await Promise.all([...this.lanes]);
-    await this.flush();
+    await this.outcomes.flush();
     await this.store.releaseLeases(this.nodeId).catch((error) => this.options.onError?.(error));
   }
 
@@ -290,8 +254,7 @@ export class DeliveryDispatcher {
         .catch((error) => this.options.onError?.(error))
         .finally(() => {
           this.lanes.delete(running);
-          this.endedLanes.push(key);
-          this.scheduleFlush(URGENT_FLUSH_DELAY_MS);
+          this.outcomes.laneEnded(key);
         });
       this.lanes.add(running);
     }
@@ -393,13 +356,13 @@ export class DeliveryDispatcher {
     } catch (error) {
       // The registry being unavailable says nothing about the app: follow the schedule without counting an attempt.
       this.options.onError?.(error);
-      const scheduled = this.scheduleRetry(row, now, { kind: 'retry', error: 'target_unavailable' });
+      const scheduled = retryResult(row, now, { kind: 'retry', error: 'target_unavailable' });
       return notSent(row, scheduled.result, scheduled.outcome);
     }
     if (!target) return notSent(row, { id: row.id, kind: 'cancelled', status: null, error: 'no_target', attempted: false });
     const transport = this.options.transports[target.transport];
     if (!transport) {
-      const scheduled = this.scheduleRetry(row, now, { kind: 'retry', error: `no_transport_${target.transport}` });
+      const scheduled = retryResult(row, now, { kind: 'retry', error: `no_transport_${target.transport}` });
       return notSent(row, scheduled.result, scheduled.outcome);
     }
     const endpoint = transport.endpointKey(target);
@@ -445,73 +408,23 @@ export class DeliveryDispatcher {
       this.gates.neutral(endpoint, probe);
       return { row, result: { id: row.id, kind: 'failed', status: outcome.status ?? null, error: outcome.error ?? null, attempted: true }, outcome, latencyMs };
     }
-    const scheduled = this.scheduleRetry(row, now, outcome);
+    const scheduled = retryResult(row, now, outcome);
     const retryAt = scheduled.result.kind === 'retry' ? scheduled.result.nextAttemptAt : now + RETRY_INTERVAL_MS;
     this.gates.failed(endpoint, source, now, retryAt, probe, outcome.retryAfterMs !== undefined);
     return { row, result: scheduled.result, outcome, latencyMs };
   }
 
-  /** Seed 003 schedule from the row's first failure (this attempt, if it is the first). */
-  private scheduleRetry(row: OutboxRow, now: number, outcome: DeliveryOutcome & { kind: 'retry' }): { result: RowResult; outcome: DeliveryOutcome } {
-    const firstFailedAt = row.first_failed_at ?? now;
-    const notBefore = outcome.retryAfterMs !== undefined ? now + outcome.retryAfterMs : 0;
-    const next = nextAttemptAt(firstFailedAt, now, notBefore);
-    const status = outcome.status ?? null;
-    const error = outcome.error ?? null;
-    const result: RowResult =
-      next === undefined
-        ? { id: row.id, kind: 'failed', status, error, attempted: true }
-        : { id: row.id, kind: 'retry', nextAttemptAt: next, firstFailedAt, status, error };
-    return { result, outcome };
-  }
-
   private settle(row: OutboxRow, result: RowResult, outcome: DeliveryOutcome | undefined, latencyMs: number): void {
     this.options.onResult?.(row, result, outcome, latencyMs);
-    this.pendingResults.push(result);
-    if (this.pendingResults.length >= this.recordBatchSize) void this.flush();
-    else this.scheduleFlush();
+    this.outcomes.add(result);
   }
 
-  /**
-   * Results settling within the delay share one transaction: each commit is a WAL write, and a
-   * busy lane settles a row every few hundred microseconds. Lanes keep sending meanwhile (on
-   * SQLite they read on from their last row), so only an ended lane waits on the commit — and
-   * then it comes at once.
-   */
-  private scheduleFlush(delayMs = FLUSH_DELAY_MS): void {
-    if (this.flushScheduled !== undefined) {
-      if (delayMs >= this.flushDelay) return;
-      clearTimeout(this.flushScheduled);
-    }
-    this.flushDelay = delayMs;
-    this.flushScheduled = setTimeout(() => void this.flush(), delayMs);
-  }
-
-  /** Writes collected results (one transaction at a time), then frees their in-flight slots. */
-  private flush(): Promise<void> {
-    if (this.flushScheduled) clearTimeout(this.flushScheduled);
-    this.flushScheduled = undefined;
-    const batch = this.pendingResults;
-    this.pendingResults = [];
-    // Every outcome of these lanes is in this batch or an earlier one (a lane ends after its last settle).
-    const ended = this.endedLanes;
-    this.endedLanes = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0 && ended.length === 0) return;
-      if (batch.length > 0) {
-        try {
-          await this.store.record(batch, this.nodeId, this.clock.now());
-        } catch (error) {
-          // The rows stay pending (on PostgreSQL leased, retaken after the lease): delivered at least once, never lost.
-          this.options.onError?.(error);
-        }
-      }
-      const wasFull = this.inFlight >= this.maxInFlight;
-      this.inFlight -= batch.length;
-      for (const key of ended) this.activeLanes.delete(key);
-      // Mid-lane results free no lane (its next rows stay behind its head): no claim for them.
-      if (!this.stopped && (ended.length > 0 || this.pumpAgain || wasFull)) void this.pump();
-    });
-    return this.flushing;
+  /** Outcomes written: their in-flight slots and the lanes that ended with them are free again. */
+  private written(count: number, ended: string[]): void {
+    const wasFull = this.inFlight >= this.maxInFlight;
+    this.inFlight -= count;
+    for (const key of ended) this.activeLanes.delete(key);
+    // Mid-lane results free no lane (its next rows stay behind its head): no claim for them.
+    if (!this.stopped && (ended.length > 0 || this.pumpAgain || wasFull)) void this.pump();
   }
 }
