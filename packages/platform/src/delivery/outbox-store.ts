@@ -252,6 +252,15 @@ export class OutboxStore {
     return due === -1 ? rows : rows.slice(0, due);
   }
 
+  /**
+   * `id` is one of `ids`, as one bound parameter: the statement text is the same for every
+   * batch, so SQLite reuses one prepared statement (an `in (?, ?, …)` list of each new length
+   * was compiled and prepared anew) and PostgreSQL parses one parameter, not hundreds.
+   */
+  private idIn(ids: readonly string[]) {
+    return this.dialect === 'sqlite' ? sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))` : sql<boolean>`id = any(${ids})`;
+  }
+
   /** Writes a batch of outcomes in one transaction; rows whose lease was retaken by another node are left alone. */
   async record(results: readonly RowResult[], owner: string, now: number): Promise<void> {
     if (results.length === 0) return;
@@ -288,7 +297,7 @@ export class OutboxStore {
             lease_until: null,
             lease_owner: null,
           }))
-          .where('id', 'in', ids)
+          .where(this.idIn(ids))
           .execute();
       }
       for (const [firstFailedAt, ids] of released) {
@@ -298,7 +307,7 @@ export class OutboxStore {
             lease_until: null,
             lease_owner: null,
           }))
-          .where('id', 'in', ids)
+          .where(this.idIn(ids))
           .execute();
       }
       for (const result of results) {
