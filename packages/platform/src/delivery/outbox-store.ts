@@ -121,7 +121,7 @@ export class OutboxStore {
   private async lockHeads(trx: Transaction<Database>, heads: readonly LaneHead[], now: number): Promise<LaneHead[]> {
     const locked = await sql<{ id: string }>`
       select id from event_outbox
-      where id in (${sql.join(heads.map((head) => head.id))}) and status = 'pending' and next_attempt_at <= ${now}
+      where ${this.idIn(heads.map((head) => head.id))} and status = 'pending' and next_attempt_at <= ${now}
         and (lease_until is null or lease_until <= ${now})
       for update skip locked`.execute(trx);
     const owned = new Set(locked.rows.map((row) => row.id));
@@ -136,7 +136,7 @@ export class OutboxStore {
   private async laneRows(trx: Transaction<Database>, lanes: readonly LaneHead[], perLane: number): Promise<OutboxRow[]> {
     if (this.dialect === 'postgres') {
       const result = await sql<OutboxRow>`
-        select r.* from (values ${sql.join(lanes.map((lane) => sql`(${lane.app_id}, ${lane.channel_key})`))}) l(app_id, channel_key)
+        select r.* from unnest(${lanes.map((lane) => lane.app_id)}::text[], ${lanes.map((lane) => lane.channel_key)}::text[]) l(app_id, channel_key)
         cross join lateral (
           select e.id, e.app_id, e.channel_key, e.next_attempt_at, e.lease_until from event_outbox e
           where e.status = 'pending' and e.app_id = l.app_id and e.channel_key = l.channel_key
@@ -217,11 +217,7 @@ export class OutboxStore {
           ...(await trx
             .updateTable('event_outbox')
             .set({ lease_until: now + options.leaseMs, lease_owner: options.owner })
-            .where(
-              'id',
-              'in',
-              picked.slice(start, start + 1000).map((row) => row.id),
-            )
+            .where(this.idIn(picked.slice(start, start + 1000).map((row) => row.id)))
             .where('status', '=', PENDING)
             .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
             .returning(ROW_COLUMNS)
