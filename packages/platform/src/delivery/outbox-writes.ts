@@ -1,6 +1,7 @@
 import { type Kysely, SqliteAdapter, sql, type Transaction } from 'kysely';
 import type { Dialect } from '../store/db.js';
 import { newId } from '../store/ids.js';
+import { PrecompiledQuery } from '../store/precompiled-query.js';
 import type { Database } from '../store/schema.js';
 
 // Literal, not a bound parameter: SQLite uses a partial index (`where status = 'pending'`) only
@@ -21,6 +22,28 @@ export interface OutboxEntry {
   outboundIndex?: number | null;
 }
 
+interface OutboxInsert {
+  id: string;
+  appId: string;
+  workspaceId: string;
+  eventType: string;
+  channelKey: string;
+  payload: string;
+  now: number;
+  target: string | null;
+  outboundIndex: number | null;
+}
+
+/** SQLite's single-row insert (one per event of every post): built and compiled once. */
+const insertOne = new PrecompiledQuery<OutboxInsert, unknown>(
+  (
+    _db,
+    p,
+  ) => sql`insert into event_outbox (id, app_id, workspace_id, event_type, channel_key, payload, status, attempts, next_attempt_at, created_at, target, outbound_index)
+    values (${p('id')}, ${p('appId')}, ${p('workspaceId')}, ${p('eventType')}, ${p('channelKey')}, ${p('payload')}, ${PENDING}, 0, ${p('now')}, ${p('now')},
+      ${p('target')}, ${p('outboundIndex')})`,
+);
+
 // 13 columns a row: stays far below SQLite's and PostgreSQL's bound-parameter limits.
 const INSERT_CHUNK = 500;
 
@@ -40,9 +63,17 @@ export async function enqueue(trx: Kysely<Database> | Transaction<Database>, ent
     for (const entry of entries) {
       const id = newId(now);
       ids.push(id);
-      await sql`insert into event_outbox (id, app_id, workspace_id, event_type, channel_key, payload, status, attempts, next_attempt_at, created_at, target, outbound_index)
-        values (${id}, ${entry.appId}, ${entry.workspaceId}, ${entry.eventType}, ${entry.channelKey}, ${entry.payload}, ${PENDING}, 0, ${now}, ${now},
-          ${entry.target ?? null}, ${entry.outboundIndex ?? null})`.execute(trx);
+      await insertOne.execute(trx, {
+        id,
+        appId: entry.appId,
+        workspaceId: entry.workspaceId,
+        eventType: entry.eventType,
+        channelKey: entry.channelKey,
+        payload: entry.payload,
+        now,
+        target: entry.target ?? null,
+        outboundIndex: entry.outboundIndex ?? null,
+      });
     }
     return ids;
   }

@@ -2,10 +2,14 @@ import type { Transaction } from 'kysely';
 import type { ChangeSink, ChatChange } from '../chat/changes.js';
 import type { Clock } from '../clock.js';
 import { enqueue, laneKey, type OutboxEntry } from '../delivery/index.js';
+import { PrecompiledQuery } from '../store/precompiled-query.js';
 import type { Database } from '../store/schema.js';
 import type { WebhookFanOut } from '../webhooks/webhook-fanout.js';
 import { toAppEvent } from './event-bodies.js';
 import { recipientsOf, type Subscriptions } from './subscriptions.js';
+
+/** Looked up for every post with subscribers: built and compiled once. */
+const channelType = new PrecompiledQuery<{ id: string }, { type: string }>((db, p) => db.selectFrom('channels').select(['type']).where('id', '=', p('id')));
 
 /**
  * The transactional outbox for app events: inside the transaction of each chat change, one
@@ -49,7 +53,7 @@ export class EventSink implements ChangeSink {
       const subs = (await this.subscriptions.of(change.workspaceId, trx)).filter((s) => s.events.has(draft.eventType));
       const hooks = this.webhooks ? await this.webhooks.subscribed(change.workspaceId, draft, trx) : [];
       if (subs.length === 0 && hooks.length === 0) continue;
-      const channel = draft.channelId ? await trx.selectFrom('channels').select(['type']).where('id', '=', draft.channelId).executeTakeFirst() : undefined;
+      const channel = draft.channelId ? (await channelType.execute(trx, { id: draft.channelId })).rows[0] : undefined;
       // Public channels are readable by everyone: their member list is not needed (nor read).
       const members =
         draft.channelId && channel?.type !== 'PUBLIC'

@@ -1,8 +1,32 @@
 import type { Kysely, Transaction } from 'kysely';
+import { PrecompiledQuery } from '../../store/precompiled-query.js';
 import type { Database, MessagesTable } from '../../store/schema.js';
 import type { ReactionRow } from '../views.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'workspace_id',
+  'channel_id',
+  'author_id',
+  'text',
+  'blocks',
+  'attachments',
+  'files',
+  'thread_root_id',
+  'reply_count',
+  'last_reply_at',
+  'subtype',
+  'edited_at',
+  'deleted_at',
+  'created_at',
+] as const satisfies readonly (keyof MessagesTable)[];
+
+/** Every post runs it: built and compiled once. */
+const insertMessage = new PrecompiledQuery<MessagesTable, unknown>((db, slot) =>
+  db.insertInto('messages').values(Object.fromEntries(MESSAGE_COLUMNS.map((column) => [column, slot(column)])) as unknown as MessagesTable),
+);
 
 export type PageDirection = 'BEFORE' | 'AFTER';
 
@@ -15,7 +39,7 @@ export class MessagesStore {
   }
 
   async insert(db: Db, row: MessagesTable): Promise<void> {
-    await db.insertInto('messages').values(row).execute();
+    await insertMessage.execute(db, row);
   }
 
   async bumpThread(db: Db, rootId: string, at: number): Promise<void> {
