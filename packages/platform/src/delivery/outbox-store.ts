@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Dialect } from '../store/db.js';
+import { PrecompiledQuery } from '../store/precompiled-query.js';
 import type { Database, EventOutboxTable } from '../store/schema.js';
 import { PENDING } from './outbox-writes.js';
 
@@ -60,6 +61,19 @@ interface LaneHead {
   next_attempt_at: number;
   lease_until: number | null;
 }
+
+/** A running lane's next rows (SQLite reads on once per window or two): built and compiled once. */
+const laneAfterQuery = new PrecompiledQuery<{ appId: string; channelKey: string; after: string; limit: number }, OutboxRow>((db, p) =>
+  db
+    .selectFrom('event_outbox')
+    .select(ROW_COLUMNS)
+    .where('status', '=', PENDING)
+    .where('app_id', '=', p('appId'))
+    .where('channel_key', '=', p('channelKey'))
+    .where('id', '>', p('after'))
+    .orderBy('id')
+    .limit(p('limit')),
+);
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -234,16 +248,7 @@ export class OutboxStore {
    * claim reads them meanwhile.
    */
   async laneAfter(last: OutboxRow, now: number, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.db
-      .selectFrom('event_outbox')
-      .select(ROW_COLUMNS)
-      .where('status', '=', PENDING)
-      .where('app_id', '=', last.app_id)
-      .where('channel_key', '=', last.channel_key)
-      .where('id', '>', last.id)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const rows = (await laneAfterQuery.execute(this.db, { appId: last.app_id, channelKey: last.channel_key, after: last.id, limit })).rows;
     const due = rows.findIndex((row) => Number(row.next_attempt_at) > now);
     return due === -1 ? rows : rows.slice(0, due);
   }
