@@ -336,7 +336,8 @@ export class DeliveryDispatcher {
       }
       // Drained with everything delivered: linger for new rows of the lane (the deadline runs from its last read).
       if (signal === undefined || waitingSince !== undefined || next < queue.length || this.stopped || this.draining > 0) break;
-      const remaining = LANE_LINGER_MS - (performance.now() - lastRead);
+      // Whole milliseconds: Node keeps one timer list per distinct duration.
+      const remaining = Math.ceil(LANE_LINGER_MS - (performance.now() - lastRead));
       if (remaining <= 0 || !(await this.signals.wait(signal, remaining))) break;
     }
     for (const rest of queue.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
