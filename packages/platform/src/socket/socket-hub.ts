@@ -181,13 +181,12 @@ export class SocketHub {
       affinity?: string;
     },
   ): Promise<HubAnswer> {
-    const deadline = this.now() + options.timeoutMs;
     const correlationId = options.correlationId ?? randomUUID();
     const body = payload instanceof JsonText ? payload.text : JSON.stringify(payload);
     const text = `{"correlation_id":${JSON.stringify(correlationId)},"payload":${body}}`;
     // A person waiting on a trigger gets the offline message at once when nothing is connected.
     if (!options.event && this.connectionCount(appId) === 0) return Promise.resolve({ kind: 'unreachable', reason: 'no connection' });
-    return new HubRequest(this.router, appId, correlationId, text, { ...options, timeoutMs: Math.max(0, deadline - this.now()) }).start();
+    return new HubRequest(this.router, appId, correlationId, text, options).start();
   }
 
   /** Closes every connection (node shutdown) and stops the sweeper. */
