@@ -34,6 +34,8 @@ export interface Store {
 // int8 (bigint) comes back as a string by default; our bigints are epoch ms and fit in a double.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
+const BUSY_TIMEOUT_MS = 5_000;
+
 function openSqlite(dataDir: string, onBackgroundError: (error: Error) => void): { db: Kysely<Database>; path: string; checkpointer: SqliteCheckpointer } {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'switchboard.db');
@@ -43,7 +45,7 @@ function openSqlite(dataDir: string, onBackgroundError: (error: Error) => void):
   // last commits on a power loss; FULL would fsync every commit for ~3x lower throughput.
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Savepoints (each unit of a group commit has one) journal the pages they change; past 64 KiB
   // that sub-journal spilled to a temp file, one pwrite per page (14 % of a delivery run's CPU).
   // It only ever holds one transaction's worth of pages, so memory is the right place.
@@ -56,6 +58,16 @@ function openSqlite(dataDir: string, onBackgroundError: (error: Error) => void):
     // Without the worker, commits checkpoint again as SQLite does by default.
     onLost: () => {
       if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    },
+    // Between our transactions (never inside one: Kysely's may span awaits), without waiting on a lock.
+    restartLog: () => {
+      if (!database.open || database.inTransaction) return;
+      database.pragma('busy_timeout = 0');
+      try {
+        database.pragma('wal_checkpoint(RESTART)');
+      } finally {
+        database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
     },
   });
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: new StatementCache(database) }) }), path, checkpointer };

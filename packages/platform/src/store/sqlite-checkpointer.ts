@@ -11,6 +11,12 @@ export interface CheckpointerOptions {
    */
   restartAboveFrames?: number;
   /**
+   * Resets the log from the main connection (see the class comment); called once the worker's
+   * last pass left the log longer than `restartAboveFrames`. Without it the worker resets the
+   * log itself.
+   */
+  restartLog?: () => void;
+  /**
    * The worker ended without being stopped (it could not open the file, or crashed): the caller
    * must checkpoint some other way, or the WAL grows without bound.
    */
@@ -30,7 +36,11 @@ db.pragma('busy_timeout = 1000');
 const checkpoint = () => {
   try {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (passive && passive.log > workerData.restartAboveFrames) db.pragma('wal_checkpoint(RESTART)');
+    if (!passive || passive.log <= workerData.restartAboveFrames) return;
+    // The main thread resets the log (cheaply, see SqliteCheckpointer); past four times the
+    // limit (it could not, e.g. always inside a transaction) this connection does it, blocking writers.
+    if (workerData.mainRestarts && passive.log <= 4 * workerData.restartAboveFrames) parentPort.postMessage({ restart: true });
+    else db.pragma('wal_checkpoint(RESTART)');
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) });
   }
@@ -53,6 +63,15 @@ parentPort.on('message', (message) => {
  * outbox row with it, 21 µs without). The main connection turns it off
  * (`wal_autocheckpoint = 0`) and this worker does the copying on another core; durability is
  * unchanged (commits still go to the WAL, the worker syncs what it copies as SQLite would).
+ *
+ * Under a steady write load the log never empties by itself, so it must be reset now and then
+ * (a RESTART checkpoint). A RESTART holds the writer lock while it copies what the last pass
+ * left and waits for readers: run by the worker, the main thread's next commit slept in
+ * SQLite's busy handler (1, 2, 5, 10 ms… steps) through it, 10-50 ms stalls every few seconds
+ * at 1 000 posts/s. So the worker only asks (`restartLog`) right after its pass, and the main
+ * connection resets the log between its own transactions with no busy wait: only the frames
+ * committed since that pass are left to copy. A reset that finds a reader or a checkpoint under
+ * way just waits for the next pass.
  */
 export class SqliteCheckpointer {
   private readonly worker: Worker;
@@ -63,10 +82,23 @@ export class SqliteCheckpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver, path, intervalMs: options.intervalMs ?? 100, restartAboveFrames: options.restartAboveFrames ?? 40_000 },
+      workerData: {
+        driver,
+        path,
+        intervalMs: options.intervalMs ?? 100,
+        restartAboveFrames: options.restartAboveFrames ?? 40_000,
+        mainRestarts: options.restartLog !== undefined,
+      },
     });
-    this.worker.on('message', (message: { error?: string }) => {
+    this.worker.on('message', (message: { error?: string; restart?: boolean }) => {
       if (message.error) onError(new Error(`SQLite checkpoint failed: ${message.error}`));
+      if (message.restart) {
+        try {
+          options.restartLog?.();
+        } catch (error) {
+          onError(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
     });
     this.worker.on('error', onError);
     this.worker.once('exit', () => {

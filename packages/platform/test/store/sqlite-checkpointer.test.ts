@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
@@ -51,6 +52,46 @@ describe('SQLite checkpoints on a worker thread', () => {
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(ids.length);
     await reopened.close();
+  });
+});
+
+describe('resetting the log from the main connection', () => {
+  it('under steady commits the worker asks, the main connection resets the log between transactions, and the log stays bounded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-ckpt-'));
+    const path = join(dir, 'x.db');
+    const db = new SQLite(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (id integer primary key, v text)');
+    let asked = 0;
+    let reset = 0;
+    const checkpointer = new SqliteCheckpointer(path, (error) => console.error(error), {
+      intervalMs: 10,
+      restartAboveFrames: 200,
+      restartLog: () => {
+        asked += 1;
+        if (db.inTransaction) return;
+        const [result] = db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];
+        if (result.busy === 0) reset += 1;
+      },
+    });
+    const insert = db.prepare('insert into t (v) values (?)');
+    const text = 'y'.repeat(3_000);
+    // 3 000 commits of about one page each, with the event loop turning between them.
+    for (let i = 0; i < 3_000; i += 1) {
+      insert.run(text);
+      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await checkpointer.stop();
+    expect(asked).toBeGreaterThan(0);
+    expect(reset).toBeGreaterThan(0);
+    // Never reset, the log would hold every commit since the start: 3 000 frames and more.
+    const [log] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(log.log).toBeLessThan(3_000);
+    expect(statSync(`${path}-wal`).size).toBeLessThan(3_000 * 4_096);
+    expect((db.prepare('select count(*) as n from t').get() as { n: number }).n).toBe(3_000);
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
