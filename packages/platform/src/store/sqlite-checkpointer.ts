@@ -5,9 +5,10 @@ export interface CheckpointerOptions {
   /** How often the worker copies the WAL back into the database file. */
   intervalMs?: number;
   /**
-   * WAL length (frames) past which the worker also resets the log. Under a steady write load a
-   * passive checkpoint never finds the log idle, so the log never restarts by itself; a
-   * RESTART checkpoint holds new writers back only for what the last passive pass left.
+   * WAL length (frames) past which the log is reset. Under a steady write load a passive
+   * checkpoint never finds the log idle, so the log never restarts by itself. Default 10 000
+   * (~40 MB): below `journal_size_limit`, so the first commit after a reset does not truncate
+   * the file (with 40 000 frames that truncation made one commit in a few seconds take 30 ms).
    */
   restartAboveFrames?: number;
   /**
@@ -39,8 +40,12 @@ const checkpoint = () => {
     if (!passive || passive.log <= workerData.restartAboveFrames) return;
     // The main thread resets the log (cheaply, see SqliteCheckpointer); past four times the
     // limit (it could not, e.g. always inside a transaction) this connection does it, blocking writers.
-    if (workerData.mainRestarts && passive.log <= 4 * workerData.restartAboveFrames) parentPort.postMessage({ restart: true });
-    else db.pragma('wal_checkpoint(RESTART)');
+    if (workerData.mainRestarts && passive.log <= 4 * workerData.restartAboveFrames) {
+      // A second, short pass copies what was committed during the first: the main thread is left
+      // with only what arrives until it gets the message.
+      db.pragma('wal_checkpoint(PASSIVE)');
+      parentPort.postMessage({ restart: true });
+    } else db.pragma('wal_checkpoint(RESTART)');
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) });
   }
@@ -86,7 +91,7 @@ export class SqliteCheckpointer {
         driver,
         path,
         intervalMs: options.intervalMs ?? 100,
-        restartAboveFrames: options.restartAboveFrames ?? 40_000,
+        restartAboveFrames: options.restartAboveFrames ?? 10_000,
         mainRestarts: options.restartLog !== undefined,
       },
     });
