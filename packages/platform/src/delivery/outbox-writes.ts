@@ -22,17 +22,8 @@ export interface OutboxEntry {
   outboundIndex?: number | null;
 }
 
-interface OutboxInsert {
-  id: string;
-  appId: string;
-  workspaceId: string;
-  eventType: string;
-  channelKey: string;
-  payload: string;
-  now: number;
-  target: string | null;
-  outboundIndex: number | null;
-}
+/** An entry as bound into the insert: every column given (a precompiled insert leaves none out). */
+type OutboxInsert = Omit<OutboxEntry, 'target' | 'outboundIndex'> & { id: string; now: number; target: string | null; outboundIndex: number | null };
 
 /** SQLite's single-row insert (one per event of every post): built and compiled once. */
 const insertOne = new PrecompiledQuery<OutboxInsert, unknown>(
