@@ -68,7 +68,9 @@ export async function startBenchPlatform(dialect: DialectName, options: BenchPla
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const pgSchema = joined ?? (dialect === 'postgres' ? `bench_${process.pid}_${Date.now().toString(36)}` : undefined);
   const profileDir = process.env.BENCH_CPU_PROF;
-  const nodeArgs = [...SERVER_NODE_FLAGS, '--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [])];
+  // BENCH_NODE_ARGS: extra node flags for the server child (e.g. `--import /tmp/probe.mjs`), space-separated.
+  const extraArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const nodeArgs = [...SERVER_NODE_FLAGS, ...extraArgs, '--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [])];
   const child = spawn(process.execPath, [...nodeArgs, CHILD], {
     cwd: ROOT,
     env: {
