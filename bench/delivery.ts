@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 /**
  * delivery: events delivered per second from a post to local receiving apps that verify every
  * signature (loopback HTTP servers in their own process, lib/receiver-child.ts), with 1 and 4 apps
@@ -31,6 +32,8 @@ const SLASH_MAX_P99_MS = 15;
 /** Two PostgreSQL nodes must deliver at least this many times what one does. */
 const TWO_NODES_MIN_RATIO = 1.6;
 /** The window of the lane-window variant (SQLite, 4 apps, 1 channel); every other run uses 1. */
+/** A file to append `send offset ms<TAB>latency ms` lines to, one per delivery of each phase (finding when the tail happens). */
+const LATENCY_DUMP = process.env.BENCH_LATENCY_DUMP;
 const WIDE_LANE_WINDOW = Number(process.env.BENCH_LANE_WINDOW ?? 16);
 
 export const description =
@@ -96,6 +99,7 @@ async function drain(log: PostLog, receivers: Receivers, apps: number): Promise<
 /** Latencies (receipt - send) and the window's deliveries/s: deliveries of the posts in the log over first send -> last receipt. */
 function measure(log: PostLog, receivers: Receivers, apps: number): { result: NonNullable<Scenario['result']>; missing: number; delivered: number } {
   const latencies: number[] = [];
+  const timeline: string[] = [];
   let lastReceipt = log.end;
   let missing = 0;
   for (const [id, sentAt] of log.sentAt) {
@@ -107,9 +111,11 @@ function measure(log: PostLog, receivers: Receivers, apps: number): { result: No
         continue;
       }
       latencies.push(at - sentAt);
+      if (LATENCY_DUMP) timeline.push(`${(sentAt - log.start).toFixed(1)}\t${(at - sentAt).toFixed(2)}`);
       if (at > lastReceipt) lastReceipt = at;
     }
   }
+  if (LATENCY_DUMP) appendFileSync(LATENCY_DUMP, `${timeline.join('\n')}\n`);
   const durationMs = lastReceipt - log.start;
   const { duplicates, rejected } = receivers;
   const errors = log.errors + missing + duplicates + rejected;
@@ -247,30 +253,32 @@ function counts(name: string, fallback: number[]): number[] {
 }
 
 /**
- * The default matrix, narrowed by BENCH_DB (sqlite|postgres), BENCH_APPS, BENCH_CHANNELS and
- * BENCH_NODES. 1-node phases run by channel count ascending and 2-node ones descending, so each
+ * The default matrix, narrowed by BENCH_DB (sqlite|postgres), BENCH_APPS, BENCH_CHANNELS,
+ * BENCH_NODES and BENCH_LOADS (max|paced). 1-node phases run by channel count ascending and 2-node ones descending, so each
  * 2-node max phase directly follows, on the same deployment, the 1-node phase it is compared with.
  */
 function plan(dialects: DialectName[]): Group[] {
   const apps = counts('BENCH_APPS', [1, 4]);
   const channels = counts('BENCH_CHANNELS', [1, 32]).sort((a, b) => a - b);
   const nodes = counts('BENCH_NODES', [1, 2]);
+  const loads = (process.env.BENCH_LOADS ?? 'max,paced').split(',').map((entry) => entry.trim());
+  if (loads.some((entry) => entry !== 'max' && entry !== 'paced')) throw new Error(`BENCH_LOADS must list max and/or paced, got ${process.env.BENCH_LOADS}`);
   const groups: Group[] = [];
   for (const dialect of dialects) {
     for (const [index, appCount] of apps.entries()) {
       const phases: Phase[] = [];
       if (nodes.includes(1))
         for (const channelCount of channels) {
-          phases.push({ channels: channelCount, nodes: 1, paced: false });
-          if (channelCount === 1) phases.push({ channels: 1, nodes: 1, paced: true });
+          if (loads.includes('max')) phases.push({ channels: channelCount, nodes: 1, paced: false });
+          if (channelCount === 1 && loads.includes('paced')) phases.push({ channels: 1, nodes: 1, paced: true });
         }
       // Two nodes only for PostgreSQL (SQLite is one process), with the most apps asked for.
-      if (dialect === 'postgres' && nodes.includes(2) && appCount === Math.max(...apps))
+      if (dialect === 'postgres' && nodes.includes(2) && loads.includes('max') && appCount === Math.max(...apps))
         for (const channelCount of [...channels].reverse()) phases.push({ channels: channelCount, nodes: 2, paced: false });
       const slash = index === 0 && nodes.includes(1);
       if (phases.length > 0 || slash) groups.push({ dialect, apps: appCount, laneWindow: 1, slash, phases });
     }
-    if (dialect === 'sqlite' && apps.includes(4) && channels.includes(1) && nodes.includes(1) && WIDE_LANE_WINDOW > 1)
+    if (dialect === 'sqlite' && apps.includes(4) && channels.includes(1) && nodes.includes(1) && loads.includes('max') && WIDE_LANE_WINDOW > 1)
       groups.push({ dialect, apps: 4, laneWindow: WIDE_LANE_WINDOW, slash: false, phases: [{ channels: 1, nodes: 1, paced: false }] });
   }
   return groups;

@@ -41,6 +41,11 @@ export interface PlatformConfig {
    */
   deliveryLaneWindow: number;
   /**
+   * Sends HTTP event deliveries from a worker thread (default on; `SWITCHBOARD_DELIVERY_WORKER=0`
+   * keeps them on the main thread). Applies with lane window 1 and the system clock.
+   */
+  deliveryWorker: boolean;
+  /**
    * The same for socket-mode apps (default 16): a lane stays on one connection, which keeps
    * order, so only a nacked event can be overtaken by those already sent behind it.
    */
@@ -97,6 +102,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     interactionLoadingTimeoutMs: 10_000,
     triggerRateLimitPerMinute: 600,
     deliveryLaneWindow: Math.max(1, Math.floor(Number(process.env.SWITCHBOARD_DELIVERY_LANE_WINDOW ?? 1)) || 1),
+    deliveryWorker: process.env.SWITCHBOARD_DELIVERY_WORKER !== '0',
     socketLaneWindow: Math.max(1, Math.floor(Number(process.env.SWITCHBOARD_SOCKET_LANE_WINDOW ?? 16)) || 1),
     deliveryRetentionDays: Math.max(0, Number(process.env.SWITCHBOARD_DELIVERY_RETENTION_DAYS ?? 7) || 0),
     appRateLimitPerSecond: Number(process.env.SWITCHBOARD_APP_RATE_LIMIT ?? 500),

@@ -71,6 +71,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       await services.socketMode.stop();
       await app.close();
       await services.dispatcher.stop();
+      await services.httpTransport.close();
       await services.attemptLog.close();
       await services.cluster.stop();
       await services.triggerSender.close();

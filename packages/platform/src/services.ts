@@ -16,10 +16,10 @@ import { MessagesStore } from './chat/messages/messages-store.js';
 import { RealtimeHub } from './chat/realtime/realtime-hub.js';
 import { UsersService } from './chat/users/users-service.js';
 import { UsersStore } from './chat/users/users-store.js';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { type ClusterBus, PgClusterBus, SingleNodeBus } from './cluster/index.js';
 import type { PlatformConfig } from './config.js';
-import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, type TransportName } from './delivery/index.js';
+import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, type TransportName, WorkerHttpTransport } from './delivery/index.js';
 import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryObserver } from './delivery-ops/index.js';
 import { EventSink } from './events/event-sink.js';
 import { Subscriptions } from './events/subscriptions.js';
@@ -65,6 +65,8 @@ export interface PlatformServices {
   identity: IdentityService;
   personTokens: PersonTokenService;
   dispatcher: DeliveryDispatcher;
+  /** The HTTP event transport (closed after the dispatcher stops: it may own a worker thread). */
+  httpTransport: HttpTransport | WorkerHttpTransport;
   deliveries: DeliveriesService;
   metrics: DeliveryMetrics;
   attemptLog: AttemptLog;
@@ -148,8 +150,13 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const outbox = new AnnouncingOutboxStore(store.db, store.dialect);
   outbox.announce = () => cluster.announce('parked');
   const targets = new RegistryDeliveryTargets(apps, box, clock, webhooks.targets);
+  // A worker thread sends when lanes go one request at a time on real time (a test's fake clock signs in process).
+  const httpTransport =
+    config.deliveryWorker && config.deliveryLaneWindow === 1 && clock === systemClock
+      ? new WorkerHttpTransport({ timeoutMs: config.eventTimeoutMs, outbound, onError: (err) => log.error({ err }, 'delivery worker') })
+      : new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound, laneWindow: config.deliveryLaneWindow });
   const transports: Partial<Record<TransportName, DeliveryTransport>> = {
-    http: new HttpTransport({ clock, timeoutMs: config.eventTimeoutMs, outbound, laneWindow: config.deliveryLaneWindow }),
+    http: httpTransport,
     socket: socketMode.transport,
   };
   const metrics = new DeliveryMetrics({ depth: () => outbox.depth(clock.now()), gatedEndpoints: (): number => dispatcher.gatedEndpoints() });
@@ -200,6 +207,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
     dispatcher,
+    httpTransport,
     deliveries,
     metrics,
     attemptLog,

@@ -35,7 +35,8 @@ export class DeliveryObserver {
         this.started.set(delivery.id, { transport: name, url: delivery.target.url, at: this.clock.now() });
         const began = performance.now();
         const outcome = await transport.send(delivery, signal);
-        this.metrics.attempt(name, outcome.kind, (performance.now() - began) / 1000);
+        if (outcome.kind === 'held') this.started.delete(delivery.id);
+        else this.metrics.attempt(name, outcome.kind, (performance.now() - began) / 1000);
         return outcome;
       },
     };

@@ -396,7 +396,8 @@ export class DeliveryDispatcher {
 
   /** Turns a transport outcome into the row's result and updates its endpoint's gate. */
   private judge(row: OutboxRow, endpoint: string, source: DeliverySource, probe: boolean, now: number, outcome: DeliveryOutcome, latencyMs: number): Attempt {
-    if (this.abort.signal.aborted && outcome.kind !== 'ok') {
+    // Not attempted (held behind a failed one, or stopped): the row waits, nothing is counted.
+    if (outcome.kind === 'held' || (this.abort.signal.aborted && outcome.kind !== 'ok')) {
       this.gates.neutral(endpoint, probe);
       return { row, result: { id: row.id, kind: 'release', firstFailedAt: null }, latencyMs: 0 };
     }

@@ -56,6 +56,15 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** What HTTP deliveries are gated by: the URL's origin (the URL itself when it does not parse). */
+export function urlOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /** POSTs signed deliveries over undici keep-alive pools; never follows redirects. */
 export class HttpTransport implements DeliveryTransport {
   /** Set when lanes send one request at a time: any free connection of the pool will do. */
@@ -85,11 +94,7 @@ export class HttpTransport implements DeliveryTransport {
   }
 
   endpointKey(target: DeliveryTarget): string {
-    try {
-      return new URL(target.url).origin;
-    } catch {
-      return target.url;
-    }
+    return urlOrigin(target.url);
   }
 
   /** The headers of one attempt; signatures are made per attempt so the timestamp is fresh. */

@@ -7,3 +7,4 @@ export { cancelPending, enqueue, type OutboxEntry, PENDING, releaseParked, reset
 export { GIVE_UP_AFTER_MS, MAX_RETRIES, nextAttemptAt, RETRY_INTERVAL_MS, retryOffsetMs, scheduleExhausted } from './retry-schedule.js';
 export type { DeliveryTarget, DeliveryTargets, SigningScheme, TargetQuery, TransportName } from './targets.js';
 export type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
+export { WorkerHttpTransport, type WorkerHttpTransportOptions } from './worker-transport.js';

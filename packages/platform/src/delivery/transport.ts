@@ -20,12 +20,15 @@ export interface Delivery {
 /**
  * `ok`: delivered. `retry`: try again per the schedule (`retryAfterMs` from a 429 pushes the
  * next attempt later, never earlier). `permanent`: retrying cannot help (bad URL, refused target).
+ * `held`: not attempted, because a delivery of its lane handed over before it failed (transports
+ * that queue a lane, see `DeliveryTransport.laneWindow`); it waits behind that one, no attempt counted.
  * `status`/`error` are kept on the row for the operations API.
  */
 export type DeliveryOutcome =
   | { kind: 'ok'; status?: number }
   | { kind: 'retry'; status?: number; error?: string; retryAfterMs?: number }
-  | { kind: 'permanent'; status?: number; error?: string };
+  | { kind: 'permanent'; status?: number; error?: string }
+  | { kind: 'held' };
 
 /** A way of reaching apps: HTTP POST, a socket-mode connection, the relay. */
 export interface DeliveryTransport {

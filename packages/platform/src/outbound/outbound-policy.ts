@@ -31,6 +31,8 @@ export class OutboundPolicy {
   static readonly strict = new OutboundPolicy({ allowPrivateTargets: false });
 
   readonly allowPrivateTargets: boolean;
+  /** What it was built from: a worker thread builds the same policy from it. */
+  readonly options: OutboundPolicyOptions;
   private readonly addresses = new BlockList();
   private readonly hosts = new Set<string>();
   private readonly suffixes: string[] = [];
@@ -39,6 +41,7 @@ export class OutboundPolicy {
   /** @throws Error naming the entry when an allowlist entry is neither an address, a CIDR nor a host name (fail at start-up). */
   constructor(options: OutboundPolicyOptions) {
     this.allowPrivateTargets = options.allowPrivateTargets;
+    this.options = { allowPrivateTargets: options.allowPrivateTargets, ...(options.allowlist ? { allowlist: [...options.allowlist] } : {}) };
     for (const raw of options.allowlist ?? []) this.allow(raw.trim());
   }
 

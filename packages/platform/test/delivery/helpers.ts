@@ -73,6 +73,8 @@ export type Reply = { status: number; headers?: Record<string, string> };
 export class Receiver {
   readonly received: Received[] = [];
   reply: (request: Omit<Received, 'status'>) => Reply = () => ({ status: 200 });
+  /** Answers this long after a request has been read (to see how many a sender keeps in flight). */
+  replyDelayMs = 0;
   private server: Server | undefined;
   url = '';
 
@@ -95,8 +97,12 @@ export class Receiver {
         const request = { path: req.url ?? '', headers, body, at: this.clock.now(), verified, remotePort: req.socket.remotePort };
         const reply = this.reply(request);
         this.received.push({ ...request, status: reply.status });
-        res.writeHead(reply.status, reply.headers ?? {});
-        res.end('ok');
+        const answer = () => {
+          res.writeHead(reply.status, reply.headers ?? {});
+          res.end('ok');
+        };
+        if (this.replyDelayMs > 0) setTimeout(answer, this.replyDelayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
