@@ -115,7 +115,7 @@ function measure(log: PostLog, receivers: Receivers, apps: number): { result: No
       if (at > lastReceipt) lastReceipt = at;
     }
   }
-  if (LATENCY_DUMP) appendFileSync(LATENCY_DUMP, `${timeline.join('\n')}\n`);
+  if (LATENCY_DUMP) appendFileSync(LATENCY_DUMP, `# start ${log.start.toFixed(1)}\n${timeline.join('\n')}\n`);
   const durationMs = lastReceipt - log.start;
   const { duplicates, rejected } = receivers;
   const errors = log.errors + missing + duplicates + rejected;
