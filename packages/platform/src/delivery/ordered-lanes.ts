@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Delivery, DeliveryOutcome } from './transport.js';
 
 /** One delivery handed over, with where it stands in its lane. */
@@ -44,7 +45,10 @@ export class OrderedLanes {
   constructor(
     private readonly send: (delivery: Delivery, signal: AbortSignal) => Promise<DeliveryOutcome>,
     private readonly reply: (reply: LaneReply) => void,
-  ) {}
+  ) {
+    // Every send in flight (one per busy lane) listens for stop(): many at once are expected.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   push(item: LaneSend): void {
     let state = this.lanes.get(item.lane);
