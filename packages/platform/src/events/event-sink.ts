@@ -2,14 +2,11 @@ import type { Transaction } from 'kysely';
 import type { ChangeSink, ChatChange } from '../chat/changes.js';
 import type { Clock } from '../clock.js';
 import { enqueue, laneKey, type OutboxEntry } from '../delivery/index.js';
-import { PrecompiledQuery } from '../store/precompiled-query.js';
 import type { Database } from '../store/schema.js';
 import type { WebhookFanOut } from '../webhooks/webhook-fanout.js';
+import { ChannelTypes } from './channel-types.js';
 import { toAppEvent } from './event-bodies.js';
 import { recipientsOf, type Subscriptions } from './subscriptions.js';
-
-/** Looked up for every post with subscribers: built and compiled once. */
-const channelType = new PrecompiledQuery<{ id: string }, { type: string }>((db, p) => db.selectFrom('channels').select(['type']).where('id', '=', p('id')));
 
 /**
  * The transactional outbox for app events: inside the transaction of each chat change, one
@@ -19,6 +16,7 @@ const channelType = new PrecompiledQuery<{ id: string }, { type: string }>((db, 
 export class EventSink implements ChangeSink {
   /** Lanes (`laneKey`) given rows by transactions not yet reported; a stale key only costs one empty read. */
   private lanes: string[] = [];
+  private readonly channelTypes = new ChannelTypes();
 
   constructor(
     private readonly subscriptions: Subscriptions,
@@ -53,14 +51,14 @@ export class EventSink implements ChangeSink {
       const subs = (await this.subscriptions.of(change.workspaceId, trx)).filter((s) => s.events.has(draft.eventType));
       const hooks = this.webhooks ? await this.webhooks.subscribed(change.workspaceId, draft, trx) : [];
       if (subs.length === 0 && hooks.length === 0) continue;
-      const channel = draft.channelId ? (await channelType.execute(trx, { id: draft.channelId })).rows[0] : undefined;
+      const type = draft.channelId ? await this.channelTypes.of(trx, draft.channelId) : undefined;
       // Public channels are readable by everyone: their member list is not needed (nor read).
       const members =
-        draft.channelId && channel?.type !== 'PUBLIC'
+        draft.channelId && type !== 'PUBLIC'
           ? new Set((await trx.selectFrom('channel_members').select('user_id').where('channel_id', '=', draft.channelId).execute()).map((r) => r.user_id))
           : undefined;
       // Others only by their members.
-      const canSee = (userId: string) => !members || channel?.type === 'PUBLIC' || members.has(userId);
+      const canSee = (userId: string) => !members || type === 'PUBLIC' || members.has(userId);
       for (const sub of subs) {
         const workspaceUserIds = recipientsOf(sub, draft.eventType, canSee);
         if (workspaceUserIds.length === 0) continue;
