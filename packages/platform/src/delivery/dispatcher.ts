@@ -3,36 +3,15 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../clock.js';
 import type { DispatcherOptions } from './dispatcher-options.js';
-import { type DeliverySource, EndpointGates } from './endpoint-gates.js';
+import { EndpointGates } from './endpoint-gates.js';
 import { type LaneSignal, LaneSignals } from './lane-signals.js';
 import { laneKey, type OutboxRow, type OutboxStore, type RowResult } from './outbox-store.js';
 import { OutcomeBatcher } from './outcome-batcher.js';
-import { retryResult } from './retry-result.js';
-import { GIVE_UP_AFTER_MS, RETRY_INTERVAL_MS, scheduleExhausted } from './retry-schedule.js';
-import type { DeliveryTargets } from './targets.js';
-import type { Delivery, DeliveryOutcome } from './transport.js';
+import { GIVE_UP_AFTER_MS, RETRY_INTERVAL_MS } from './retry-schedule.js';
+import { type Attempt, RowAttempts } from './row-attempts.js';
+import type { DeliveryOutcome } from './transport.js';
 
 export type { DispatcherOptions } from './dispatcher-options.js';
-
-/** A row begun: whether it went out, the window of its transport, and its settled attempt. */
-interface Begun {
-  sent: boolean;
-  window: number;
-  attempt: Promise<Attempt>;
-}
-
-/** A row that was not sent (held, no target, stopping): settled as `result`. */
-function notSent(row: OutboxRow, result: RowResult, outcome?: DeliveryOutcome): Begun {
-  return { sent: false, window: 1, attempt: Promise.resolve({ row, result, outcome, latencyMs: 0 }) };
-}
-
-/** One settled (or not attempted) row of a lane. */
-interface Attempt {
-  row: OutboxRow;
-  result: RowResult;
-  outcome?: DeliveryOutcome;
-  latencyMs: number;
-}
 
 const WAKE_COALESCE_MS = 5;
 /** Rows a lane reads on at a time (SQLite): at least this many, or this many windows' worth. */
@@ -57,7 +36,7 @@ export class DeliveryDispatcher {
   private readonly batchSize: number;
   private readonly maxInFlight: number;
   private readonly leaseMs: number;
-  private readonly laneWindow: number;
+  private readonly attempts: RowAttempts;
   private readonly abort = new AbortController();
   private readonly lanes = new Set<Promise<void>>();
   /** Keys of the lanes this node is delivering or has outcomes of not yet written: claims pass them over. */
@@ -91,7 +70,18 @@ export class DeliveryDispatcher {
       onWritten: (count, ended) => this.written(count, ended),
       onError: options.onError,
     });
-    this.laneWindow = Math.max(1, options.laneWindow ?? 1);
+    this.attempts = new RowAttempts({
+      targets: options.targets,
+      transports: options.transports,
+      gates: this.gates,
+      clock: this.clock,
+      laneWindow: Math.max(1, options.laneWindow ?? 1),
+      signal: this.abort.signal,
+      onReopened: () => {
+        this.pumpAgain = true;
+      },
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
     // Every send in flight listens for stop(): thousands at once are expected, not a leak.
     setMaxListeners(0, this.abort.signal);
   }
@@ -311,7 +301,7 @@ export class DeliveryDispatcher {
     const startMore = async () => {
       while (waitingSince === undefined && inFlight.length < window) {
         if (next >= queue.length && !(await readOn())) return;
-        const started = await this.begin(queue[next]);
+        const started = await this.attempts.begin(queue[next]);
         inFlight.push(started.attempt);
         window = started.window;
         next += 1;
@@ -341,79 +331,6 @@ export class DeliveryDispatcher {
       if (remaining <= 0 || !(await this.signals.wait(signal, remaining))) break;
     }
     for (const rest of queue.slice(next)) this.settle(rest, { id: rest.id, kind: 'release', firstFailedAt: waitingSince ?? null }, undefined, 0);
-  }
-
-  /**
-   * Prepares one row (its target, its endpoint's gate) and hands it to the transport; `sent`
-   * says whether it went out. The transport call happens synchronously at the end, so rows
-   * begun one after the other are queued on the wire in that order.
-   */
-  private async begin(row: OutboxRow): Promise<Begun> {
-    const now = this.clock.now();
-    if (this.stopped) return notSent(row, { id: row.id, kind: 'release', firstFailedAt: null });
-    let target: Awaited<ReturnType<DeliveryTargets['resolve']>>;
-    try {
-      target = await this.options.targets.resolve({ appId: row.app_id, workspaceId: row.workspace_id, eventType: row.event_type, target: row.target });
-    } catch (error) {
-      // The registry being unavailable says nothing about the app: follow the schedule without counting an attempt.
-      this.options.onError?.(error);
-      const scheduled = retryResult(row, now, { kind: 'retry', error: 'target_unavailable' });
-      return notSent(row, scheduled.result, scheduled.outcome);
-    }
-    if (!target) return notSent(row, { id: row.id, kind: 'cancelled', status: null, error: 'no_target', attempted: false });
-    const transport = this.options.transports[target.transport];
-    if (!transport) {
-      const scheduled = retryResult(row, now, { kind: 'retry', error: `no_transport_${target.transport}` });
-      return notSent(row, scheduled.result, scheduled.outcome);
-    }
-    const endpoint = transport.endpointKey(target);
-    const source = { appId: row.app_id, target: row.target };
-    const admission = this.gates.admit(endpoint, source, now);
-    if (admission === 'hold') {
-      const since = row.first_failed_at ?? this.gates.failingSince(endpoint) ?? now;
-      if (scheduleExhausted(since, now)) return notSent(row, { id: row.id, kind: 'failed', status: null, error: 'endpoint_failing', attempted: false });
-      return notSent(row, { id: row.id, kind: 'release', firstFailedAt: since });
-    }
-    const delivery: Delivery = {
-      id: row.id,
-      appId: row.app_id,
-      workspaceId: row.workspace_id,
-      eventType: row.event_type,
-      channelKey: row.channel_key,
-      payload: row.payload,
-      retryCount: row.attempts,
-      outboundIndex: row.outbound_index,
-      target,
-    };
-    const started = performance.now();
-    const sending = transport.send(delivery, this.abort.signal);
-    return {
-      sent: true,
-      window: Math.max(1, transport.laneWindow ?? this.laneWindow),
-      attempt: sending.then((outcome) => this.judge(row, endpoint, source, admission === 'probe', now, outcome, performance.now() - started)),
-    };
-  }
-
-  /** Turns a transport outcome into the row's result and updates its endpoint's gate. */
-  private judge(row: OutboxRow, endpoint: string, source: DeliverySource, probe: boolean, now: number, outcome: DeliveryOutcome, latencyMs: number): Attempt {
-    // Not attempted (held behind a failed one, or stopped): the row waits, nothing is counted.
-    if (outcome.kind === 'held' || (this.abort.signal.aborted && outcome.kind !== 'ok')) {
-      this.gates.neutral(endpoint, probe);
-      return { row, result: { id: row.id, kind: 'release', firstFailedAt: null }, latencyMs: 0 };
-    }
-    if (outcome.kind === 'ok') {
-      // A reopened endpoint has rows waiting that no claim took: claim them now, not at the next poll.
-      if (this.gates.succeeded(endpoint)) this.pumpAgain = true;
-      return { row, result: { id: row.id, kind: 'delivered', status: outcome.status ?? null }, outcome, latencyMs };
-    }
-    if (outcome.kind === 'permanent') {
-      this.gates.neutral(endpoint, probe);
-      return { row, result: { id: row.id, kind: 'failed', status: outcome.status ?? null, error: outcome.error ?? null, attempted: true }, outcome, latencyMs };
-    }
-    const scheduled = retryResult(row, now, outcome);
-    const retryAt = scheduled.result.kind === 'retry' ? scheduled.result.nextAttemptAt : now + RETRY_INTERVAL_MS;
-    this.gates.failed(endpoint, source, now, retryAt, probe, outcome.retryAfterMs !== undefined);
-    return { row, result: scheduled.result, outcome, latencyMs };
   }
 
   private settle(row: OutboxRow, result: RowResult, outcome: DeliveryOutcome | undefined, latencyMs: number): void {
