@@ -117,6 +117,23 @@ describe('WorkerHttpTransport (a real worker thread, a real loopback receiver)',
     }
   });
 
+  it('a worker that dies answers its unanswered sends as retries; the next send starts a new one', async () => {
+    receiver.replyDelayMs = 60_000;
+    const own = new WorkerHttpTransport({ outbound: OutboundPolicy.unrestricted });
+    try {
+      const sending = own.send(delivery(`${receiver.url}/events`), new AbortController().signal);
+      while (receiver.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      const worker = (own as unknown as { worker: { terminate(): Promise<number> } }).worker;
+      await worker.terminate();
+      expect(await sending).toEqual({ kind: 'retry', error: 'delivery_worker_exited' });
+      receiver.replyDelayMs = 0;
+      expect(await own.send(delivery(`${receiver.url}/events`), new AbortController().signal)).toEqual({ kind: 'ok', status: 200 });
+      expect(receiver.received.map((r) => r.verified)).toEqual([true, true]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('close() answers what is still in flight as a retry and ends the worker', async () => {
     receiver.replyDelayMs = 60_000;
     const own = new WorkerHttpTransport({ outbound: OutboundPolicy.unrestricted });
