@@ -55,6 +55,9 @@ export function serveCommand(): Command {
       });
       const platform = await createPlatform(config);
       const url = await platform.listen();
+      // The delivery worker boots now rather than with the first event, which would wait for it.
+      const transport = platform.services.httpTransport;
+      if ('warm' in transport) transport.warm();
       const store = platform.services.store;
       const where = store.dialect === 'sqlite' ? store.sqlitePath : 'PostgreSQL (DATABASE_URL)';
       process.stdout.write(`Switchboard is listening on ${url} (store: ${where})\n`);

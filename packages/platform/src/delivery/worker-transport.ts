@@ -95,6 +95,11 @@ export class WorkerHttpTransport implements DeliveryTransport {
     return new Promise((resolve) => this.waiting.set(token, { lane, resolve }));
   }
 
+  /** Starts the worker now (it otherwise starts with the first send, which then waits for it to boot). */
+  warm(): void {
+    if (!this.worker && !this.inProcess && !this.closing) this.start();
+  }
+
   /** Ends the worker (its connections closed); sends still waiting come back as retries. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -134,6 +134,21 @@ describe('WorkerHttpTransport (a real worker thread, a real loopback receiver)',
     }
   });
 
+  it('warm() starts the worker before any send; sends then use it', async () => {
+    const own = new WorkerHttpTransport({ outbound: OutboundPolicy.unrestricted });
+    try {
+      const workerOf = () => (own as unknown as { worker?: unknown }).worker;
+      expect(workerOf()).toBeUndefined();
+      own.warm();
+      const started = workerOf();
+      expect(started).toBeDefined();
+      expect(await own.send(delivery(`${receiver.url}/events`), new AbortController().signal)).toEqual({ kind: 'ok', status: 200 });
+      expect(workerOf()).toBe(started);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('close() answers what is still in flight as a retry and ends the worker', async () => {
     receiver.replyDelayMs = 60_000;
     const own = new WorkerHttpTransport({ outbound: OutboundPolicy.unrestricted });
