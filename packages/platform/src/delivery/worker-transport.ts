@@ -7,7 +7,7 @@ import type { SpecialRange } from '../outbound/address-ranges.js';
 import { OutboundPolicy } from '../outbound/outbound-policy.js';
 import { HttpTransport, urlOrigin } from './http-transport.js';
 import type { HttpWorkerData, HttpWorkerEvent, HttpWorkerRequest } from './http-worker.js';
-import type { LaneSend } from './ordered-lanes.js';
+import { type LaneSend, OrderedLanes } from './ordered-lanes.js';
 import { laneKey } from './outbox-store.js';
 import type { DeliveryTarget } from './targets.js';
 import type { Delivery, DeliveryOutcome, DeliveryTransport } from './transport.js';
@@ -22,6 +22,8 @@ export interface WorkerHttpTransportOptions {
   queueDepth?: number;
   /** The worker failed, or could not start (then sends run in process). */
   onError?: (error: Error) => void;
+  /** The worker's module URL; defaults to `http-worker` beside this file (tests point it at one that cannot load). */
+  workerEntry?: string;
 }
 
 /**
@@ -57,13 +59,14 @@ interface Waiting {
  * answered, without waiting for this thread's turn. Hand-overs and answers cross in one message
  * per event-loop turn each way.
  *
- * If the worker cannot start, sends fall back to an in-process HttpTransport; if it dies, its
+ * If the worker cannot start, the same ordered lanes run on this thread instead; if it dies, its
  * unanswered sends come back as retries and the next send starts a new one.
  */
 export class WorkerHttpTransport implements DeliveryTransport {
   readonly laneWindow: number;
   private worker: Worker | undefined;
-  private inProcess: HttpTransport | undefined;
+  /** Set when the worker could not start: the same ordered lanes, run on this thread. */
+  private inProcess: { http: HttpTransport; lanes: OrderedLanes } | undefined;
   private nextToken = 1;
   private readonly waiting = new Map<number, Waiting>();
   /** Per lane, the last token handed over while it is unanswered: the next send goes `after` it. */
@@ -84,7 +87,6 @@ export class WorkerHttpTransport implements DeliveryTransport {
 
   send(delivery: Delivery, signal: AbortSignal): Promise<DeliveryOutcome> {
     if (this.closing || signal.aborted) return Promise.resolve({ kind: 'retry', error: 'stopped' });
-    if (this.inProcess) return this.inProcess.send(delivery, signal);
     this.watch(signal);
     const lane = laneKey(delivery.appId, delivery.channelKey);
     const token = this.nextToken++;
@@ -111,7 +113,8 @@ export class WorkerHttpTransport implements DeliveryTransport {
         await exited;
         clearTimeout(deadline);
       }
-      await this.inProcess?.close();
+      this.inProcess?.lanes.stop();
+      await this.inProcess?.http.close();
     })();
     return this.closing;
   }
@@ -121,15 +124,14 @@ export class WorkerHttpTransport implements DeliveryTransport {
     this.batch = [];
     if (sends.length === 0) return;
     if (this.inProcess) {
-      // The worker could not start after these were handed over: send them here, in order.
-      for (const send of sends) void this.inProcess.send(send.delivery, new AbortController().signal).then((outcome) => this.answer(send.token, outcome));
+      for (const send of sends) this.inProcess.lanes.push(send);
       return;
     }
     (this.worker ?? this.start()).postMessage({ sends } satisfies HttpWorkerRequest);
   };
 
   private start(): Worker {
-    const files = workerFiles();
+    const files = { ...workerFiles(), ...(this.options.workerEntry ? { entry: this.options.workerEntry } : {}) };
     const data: HttpWorkerData & typeof files = {
       ...files,
       timeoutMs: this.options.timeoutMs ?? 10_000,
@@ -148,11 +150,16 @@ export class WorkerHttpTransport implements DeliveryTransport {
       if (this.worker === worker) this.worker = undefined;
       if (!ready && !this.closing) {
         this.options.onError?.(new Error('the delivery worker could not start: sending from the main thread'));
-        this.inProcess = new HttpTransport({
+        const http = new HttpTransport({
           timeoutMs: this.options.timeoutMs,
           outbound: this.outbound,
           ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
         });
+        const lanes = new OrderedLanes(
+          (delivery, signal) => http.send(delivery, signal),
+          (reply) => this.answer(reply.token, reply.outcome),
+        );
+        this.inProcess = { http, lanes };
       }
       // Whatever it held is unanswered: retried per the schedule (at least once, never lost).
       for (const token of [...this.waiting.keys()]) this.answer(token, { kind: 'retry', error: 'delivery_worker_exited' });
@@ -175,6 +182,13 @@ export class WorkerHttpTransport implements DeliveryTransport {
   private watch(signal: AbortSignal): void {
     if (this.watched.has(signal)) return;
     this.watched.add(signal);
-    signal.addEventListener('abort', () => this.worker?.postMessage({ stop: true } satisfies HttpWorkerRequest), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.worker?.postMessage({ stop: true } satisfies HttpWorkerRequest);
+        this.inProcess?.lanes.stop();
+      },
+      { once: true },
+    );
   }
 }

@@ -134,6 +134,28 @@ describe('WorkerHttpTransport (a real worker thread, a real loopback receiver)',
     }
   });
 
+  it('a worker that cannot start: the same ordered lanes run in process (in order, held behind a failure)', async () => {
+    const errors: Error[] = [];
+    const own = new WorkerHttpTransport({
+      outbound: OutboundPolicy.unrestricted,
+      workerEntry: new URL('./no-such-worker.js', import.meta.url).href,
+      onError: (error) => errors.push(error),
+    });
+    receiver.reply = ({ body }) => ({ status: (JSON.parse(body) as { n: number }).n === 2 ? 503 : 200 });
+    try {
+      const signal = new AbortController().signal;
+      // Handed over before the worker is known to be gone: answered as retries, never lost.
+      expect(await own.send(delivery(`${receiver.url}/events`), signal)).toMatchObject({ kind: 'retry' });
+      expect(errors.some((error) => /could not start/.test(error.message))).toBe(true);
+      const at = (n: number) => ({ ...delivery(`${receiver.url}/events`), id: `d${n}`, payload: eventBody('X', n) });
+      const outcomes = await Promise.all([1, 2, 3].map((n) => own.send(at(n), signal)));
+      expect(outcomes.map((outcome) => outcome.kind)).toEqual(['ok', 'retry', 'held']);
+      expect(seen('X')).toEqual([1, 2]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('warm() starts the worker before any send; sends then use it', async () => {
     const own = new WorkerHttpTransport({ outbound: OutboundPolicy.unrestricted });
     try {
