@@ -1,4 +1,3 @@
-import { appendFileSync } from 'node:fs';
 /**
  * delivery: events delivered per second from a post to local receiving apps that verify every
  * signature (loopback HTTP servers in their own process, lib/receiver-child.ts), with 1 and 4 apps
@@ -11,6 +10,7 @@ import { appendFileSync } from 'node:fs';
  * trip: post `/bench0` -> app acks with a message -> the ephemeral frame arrives on /v1/realtime.
  */
 
+import { appendFileSync } from 'node:fs';
 import { type PostLog, type PostTargets, postFor } from './lib/delivery-posting.js';
 import { aliceChannels, installApp, type Login, loginAlice } from './lib/delivery-setup.js';
 import { type BenchPlatform, type DialectName, postgresUnreachable, startBenchPlatform } from './lib/platform.js';
@@ -31,9 +31,9 @@ const PACED_MAX_P99_MS = 10;
 const SLASH_MAX_P99_MS = 15;
 /** Two PostgreSQL nodes must deliver at least this many times what one does. */
 const TWO_NODES_MIN_RATIO = 1.6;
-/** The window of the lane-window variant (SQLite, 4 apps, 1 channel); every other run uses 1. */
 /** A file to append `send offset ms<TAB>latency ms` lines to, one per delivery of each phase (finding when the tail happens). */
 const LATENCY_DUMP = process.env.BENCH_LATENCY_DUMP;
+/** The window of the lane-window variant (SQLite, 4 apps, 1 channel); every other run uses 1. */
 const WIDE_LANE_WINDOW = Number(process.env.BENCH_LANE_WINDOW ?? 16);
 
 export const description =

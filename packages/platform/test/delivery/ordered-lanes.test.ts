@@ -27,11 +27,16 @@ class ManualSends {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Ordered lanes over manual sends, collecting their replies. */
+function manualLanes() {
+  const sends = new ManualSends();
+  const replies: LaneReply[] = [];
+  return { sends, replies, lanes: new OrderedLanes(sends.send, (reply) => replies.push(reply)) };
+}
+
 describe('OrderedLanes', () => {
   it('sends a lane one at a time in hand-over order, lanes side by side', async () => {
-    const sends = new ManualSends();
-    const replies: LaneReply[] = [];
-    const lanes = new OrderedLanes(sends.send, (reply) => replies.push(reply));
+    const { sends, replies, lanes } = manualLanes();
     lanes.push({ token: 1, lane: 'X', after: null, delivery: delivery('x1') });
     lanes.push({ token: 2, lane: 'X', after: 1, delivery: delivery('x2') });
     lanes.push({ token: 3, lane: 'Y', after: null, delivery: delivery('y1', 'Y') });
@@ -51,9 +56,7 @@ describe('OrderedLanes', () => {
   });
 
   it('holds, untried, every delivery queued behind a failed one; a fresh hand-over (no predecessor) goes out', async () => {
-    const sends = new ManualSends();
-    const replies: LaneReply[] = [];
-    const lanes = new OrderedLanes(sends.send, (reply) => replies.push(reply));
+    const { sends, replies, lanes } = manualLanes();
     lanes.push({ token: 1, lane: 'X', after: null, delivery: delivery('x1') });
     lanes.push({ token: 2, lane: 'X', after: 1, delivery: delivery('x2') });
     lanes.push({ token: 3, lane: 'X', after: 2, delivery: delivery('x3') });
@@ -76,9 +79,7 @@ describe('OrderedLanes', () => {
   });
 
   it('stop() aborts the send in flight and answers the queued ones untried', async () => {
-    const sends = new ManualSends();
-    const replies: LaneReply[] = [];
-    const lanes = new OrderedLanes(sends.send, (reply) => replies.push(reply));
+    const { sends, replies, lanes } = manualLanes();
     lanes.push({ token: 1, lane: 'X', after: null, delivery: delivery('x1') });
     lanes.push({ token: 2, lane: 'X', after: 1, delivery: delivery('x2') });
     await tick();
