@@ -8,6 +8,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { appSelfRoutes } from './api/app-self-routes.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
+import { oneTimeLoginRoutes } from './auth/one-time-login-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
 import { messagesRoutes } from './chat/messages/messages-routes.js';
@@ -88,6 +89,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(deliveriesRoutes, { deliveries: services.deliveries, auth });
   await app.register(metricsRoutes, { metrics: services.metrics, token: config.metricsToken });
   await app.register(loginRoutes, { sessions: services.sessions });
+  await app.register(oneTimeLoginRoutes, { logins: services.oneTimeLogins, auth, publicUrl: config.publicUrl });
   await app.register(schemaRoutes);
   await app.register(socketRoutes, { hub: services.socketHub, apps: services.apps, publicUrl: config.publicUrl });
   await app.register(identityRoutes, {

@@ -5,6 +5,8 @@ import { AppTokenStrategy } from './api/app-token-strategy.js';
 import { AppsService } from './apps/apps-service.js';
 import { AppsStore } from './apps/apps-store.js';
 import { RegistryDeliveryTargets } from './apps/delivery-targets.js';
+import { OneTimeLogins } from './auth/one-time-login-service.js';
+import { OneTimeLoginStore } from './auth/one-time-login-store.js';
 import { PersonTokens } from './auth/person-tokens.js';
 import { SessionsService } from './auth/sessions-service.js';
 import { SessionsStore } from './auth/sessions-store.js';
@@ -49,6 +51,8 @@ export interface PlatformServices {
   clock: Clock;
   bus: ChangeBus;
   sessions: SessionsService;
+  /** Single-use sign-in links (`switchboard dev`'s chat page link). */
+  oneTimeLogins: OneTimeLogins;
   users: UsersService;
   usersStore: UsersStore;
   channels: ChannelsService;
@@ -101,7 +105,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     cluster.announce('outbox');
   };
   const personTokens = new PersonTokens(deriveKey(serverKey, 'person-jwt'), config.personTokenTtlSeconds);
-  const sessions = new SessionsService(new SessionsStore(store.db), personTokens, clock, config.sessionTtlSeconds);
+  const sessionsStore = new SessionsStore(store.db);
+  const sessions = new SessionsService(sessionsStore, personTokens, clock, config.sessionTtlSeconds);
+  const oneTimeLogins = new OneTimeLogins(new OneTimeLoginStore(store.db), sessionsStore, sessions, clock);
   const usersStore = new UsersStore(store.db);
   const channelsStore = new ChannelsStore(store.db);
   const users = new UsersService(usersStore, bus, clock, sessions);
@@ -223,6 +229,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     clock,
     bus,
     sessions,
+    oneTimeLogins,
     users,
     usersStore,
     channels,

@@ -50,6 +50,14 @@ export class SessionsService {
     if (!membership) {
       throw new SwitchboardError('forbidden', 'This person is not an active member of that workspace.');
     }
+    return this.openSession(account.id, membership);
+  }
+
+  /**
+   * Starts a session for a person whose identity the caller already established (the password
+   * above, or a single-use sign-in link).
+   */
+  async openSession(accountId: string, membership: { id: string; workspace_id: string }): Promise<LoginResult> {
     const now = this.clock.now();
     const cookie = newOpaqueToken('session');
     const refreshToken = newOpaqueToken('refresh');
@@ -58,7 +66,7 @@ export class SessionsService {
     await this.store.createSession(
       {
         id: sessionId,
-        account_id: account.id,
+        account_id: accountId,
         workspace_user_id: membership.id,
         workspace_id: membership.workspace_id,
         cookie_hash: hashToken(cookie),
@@ -69,7 +77,7 @@ export class SessionsService {
       hashToken(refreshToken),
       expiresAt,
     );
-    const token = await this.tokens.sign({ sub: membership.id, wid: membership.workspace_id, aid: account.id, sid: sessionId }, now);
+    const token = await this.tokens.sign({ sub: membership.id, wid: membership.workspace_id, aid: accountId, sid: sessionId }, now);
     return {
       token,
       refreshToken,

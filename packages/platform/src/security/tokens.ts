@@ -8,6 +8,7 @@ export const tokenPrefix = {
   botAccess: 'sbb_',
   authCode: 'sbc_',
   appRefresh: 'sbar_',
+  oneTimeLogin: 'sbl_',
 } as const;
 
 export type TokenKind = keyof typeof tokenPrefix;
