@@ -28,6 +28,7 @@ export type {
 } from './app/context.js';
 export type { DeclarativeListeners, EventListenerSpec, Handler, WebhookListenerSpec } from './app/declarative.js';
 export type { ErrorInfo, ErrorListener } from './app/delivery-runner.js';
+export { type AppEnvironment, appEnvironment, withEnvironment } from './app/environment.js';
 export type { MenuProducer, MessageEventOptions, ViewFilter } from './app/listener-chains.js';
 export { type Middleware, type Next, runMiddleware } from './app/middleware.js';
 export * from './client/index.js';

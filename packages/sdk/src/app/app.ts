@@ -19,6 +19,7 @@ import type { ActionContext, BaseContext, CommandContext, EventContext, EventPay
 import { registerDeclarative } from './declarative.js';
 import { DeliveryRunner, type ErrorInfo, type ErrorListener } from './delivery-runner.js';
 import { type AnyContext, commandKey, DispatchTable, webhookKey } from './dispatch-table.js';
+import { appEnvironment, withEnvironment } from './environment.js';
 import { chainOf, type MenuProducer, type MessageEventOptions, menuHandler, messageFilters, type ViewFilter, viewFilter } from './listener-chains.js';
 import { checkRegistration, isMessageEvent, loadManifest } from './manifest-rules.js';
 import type { Middleware } from './middleware.js';
@@ -228,7 +229,8 @@ export class App {
     if (this.started) throw new Error('The app is already started.');
     await this.credentials.ready();
     if (this.receiver) await this.receiver.start(this.runner);
-    else await this.http.start(this.runner, listen);
+    // `PORT` (set by `switchboard dev` and most hosts) when the caller names none.
+    else await this.http.start(this.runner, { ...listen, port: listen.port ?? appEnvironment().port });
     this.started = true;
     return this.http.address();
   }
@@ -262,11 +264,12 @@ export class App {
 /**
  * Creates an app. Everything is validated here: a missing signing secret, an unknown option, a
  * listener for a command the manifest does not declare all throw now, not at the first request.
+ * Options left out are read from the environment `switchboard dev` sets (see `appEnvironment`).
  * @example
  * const app = createApp({ manifestPath: './manifest.json', signingSecret: process.env.SIGNING_SECRET!,
  *   slashCommands: [{ command: '/echo', handler: (ctx) => ctx.ack(ctx.payload.text) }] });
  * await app.start({ port: 3000 });
  */
 export function createApp(options: AppOptions): App {
-  return new App(options);
+  return new App(withEnvironment(options));
 }
