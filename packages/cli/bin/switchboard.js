@@ -6,10 +6,13 @@
 // response-header buffers were long-lived and allocated them straight in old space, where
 // each became garbage for a mark-compact every ~3 s at 1 000 events/s (clusters of 30-40 ms
 // stalls); without it they die young. bench/ starts its servers with the flags of this line.
-// Runs the TypeScript sources directly (via tsx) so `npx switchboard` works right after
-// `npm install`, with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled JavaScript (`npm install` builds it).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/index.ts');
+const entry = new URL('../dist/index.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('switchboard: the CLI has not been built. Run `npm install` (or `npm run build`) at the repository root.');
+  process.exit(70);
+}
+const { main } = await import(entry.href);
 await main(process.argv);

@@ -138,7 +138,9 @@ export class WorkerHttpTransport implements DeliveryTransport {
       outbound: this.outbound.options,
       ...(this.options.userAgent ? { userAgent: this.options.userAgent } : {}),
     };
-    const worker = new Worker(BOOT_SOURCE, { eval: true, workerData: data });
+    // From sources (tests), sibling packages resolve to their sources too (`source` export condition).
+    const execArgv = data.loader ? [...process.execArgv, '--conditions=source'] : undefined;
+    const worker = new Worker(BOOT_SOURCE, { eval: true, workerData: data, execArgv });
     let ready = false;
     worker.on('message', (message: HttpWorkerEvent | { ready: true }) => {
       if ('ready' in message) ready = true;

@@ -25,7 +25,7 @@ const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 
 function startChild(dataDir: string, seed: boolean): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD], {
     cwd: ROOT,
     env: { ...process.env, CRASH_DATA_DIR: dataDir, CRASH_SEED: seed ? '1' : '0', CRASH_DEMO_PASSWORD: PASSWORD },
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -222,7 +222,7 @@ for (const dialect of await dialects()) {
 
     it('refuses a body over 1 MB with 413 payload_too_large', async () => {
       const huge = JSON.stringify({ text: 'x'.repeat(1024 * 1024 + 10) });
-      for (const headers of [{ authtoken: alice.token }, {}]) {
+      for (const headers of [{ authtoken: alice.token }, {}] as Record<string, string>[]) {
         const response = await fetch(`${t.url}/v1/channels/${fixture.channelId}/messages`, {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },

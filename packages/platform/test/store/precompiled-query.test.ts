@@ -19,10 +19,10 @@ const byText = new PrecompiledQuery<{ text: string; min: number }, Row>(
     db
       .selectFrom('kysely_scratch' as never)
       .select(['id', 'text', 'n'] as never)
-      .where('text' as never, '=', p('text'))
-      .where('n' as never, '>=', p('min'))
+      .where('text' as never, '=', p('text') as never)
+      .where('n' as never, '>=', p('min') as never)
       // A constant of the built query stays in place between the slots.
-      .where('id' as never, '!=', 'never-this-id')
+      .where('id' as never, '!=', 'never-this-id' as never)
       .orderBy('id' as never) as never,
 );
 const rawCount = new PrecompiledQuery<{ text: string }, { c: number }>(
@@ -50,7 +50,7 @@ describe.each(await dialects())('PrecompiledQuery (%s)', (dialect) => {
       (await db.store.db
         .selectFrom('kysely_scratch' as never)
         .select('n' as never)
-        .where('id' as never, '=', 'c')
+        .where('id' as never, '=', 'c' as never)
         .executeTakeFirst()) as unknown,
     ).toEqual({ n: null });
     expect(Number((await rawCount.execute(db.store.db, { text: 'x' })).rows[0].c)).toBe(3);

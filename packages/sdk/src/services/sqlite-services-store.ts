@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { loadBetterSqlite3 } from '../stores/optional-driver.js';
 import { DataCipher } from './data-cipher.js';
 import { type Bot, checkServiceData, normalizeServiceKey, type Service, type ServiceData, type ServiceKey, type ServicesStore } from './services-store.js';
 
@@ -106,7 +107,8 @@ export class SqliteServicesStore implements ServicesStore {
     if (typeof source === 'string') {
       const inMemory = source === ':memory:';
       if (!inMemory) mkdirSync(dirname(source), { recursive: true });
-      db = new Database(source);
+      const Sqlite = loadBetterSqlite3('SqliteServicesStore');
+      db = new Sqlite(source);
       if (!inMemory) chmodSync(source, 0o600);
       db.pragma('journal_mode = WAL');
     } else {

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './optional-driver.js';
 
 /** How a PostgreSQL-backed SDK store reaches its database. */
 export interface PostgresStoreConnection {
@@ -27,7 +28,7 @@ export class PostgresStorePool {
       throw new TypeError(`${storeName}: invalid schema name ${JSON.stringify(options.schema)}.`);
     }
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
+    this.pool = options.pool ?? new (loadPg(storeName).Pool)({ connectionString: options.connectionString });
     // An idle client dropped by the server emits 'error' on the pool; unhandled, it would kill the app.
     if (this.ownsPool) this.pool.on('error', () => {});
     this.schema = options.schema;

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type CredentialsStore, normalizeTokenResponse, type OAuth2AccessTokenResponse } from './credentials-store.js';
+import { loadBetterSqlite3 } from './optional-driver.js';
 
 const SCHEMA = `
 create table if not exists switchboard_bot_tokens (
@@ -65,7 +66,8 @@ export class SqliteTokenStore implements CredentialsStore {
     if (typeof this.source === 'string') {
       const inMemory = this.source === ':memory:';
       if (!inMemory) mkdirSync(dirname(this.source), { recursive: true });
-      db = new Database(this.source);
+      const Sqlite = loadBetterSqlite3('SqliteTokenStore');
+      db = new Sqlite(this.source);
       // Tokens are bearer secrets: only the app's own user may read the file.
       if (!inMemory) chmodSync(this.source, 0o600);
       db.pragma('journal_mode = WAL');
