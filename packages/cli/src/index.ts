@@ -1,9 +1,17 @@
 import { Command } from 'commander';
+import { appsCommand } from './commands/apps.js';
+import { loginCommand } from './commands/login.js';
+import { logoutCommand } from './commands/logout.js';
 import { serveCommand } from './commands/serve.js';
+import { whoamiCommand } from './commands/whoami.js';
 
 /** The `switchboard` command. */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command().name('switchboard').description('Switchboard: a self-hostable chat-app platform and its developer tools.').version('0.1.0');
   program.addCommand(serveCommand());
+  program.addCommand(loginCommand());
+  program.addCommand(logoutCommand());
+  program.addCommand(whoamiCommand());
+  program.addCommand(appsCommand());
   await program.parseAsync(argv);
 }

@@ -8,6 +8,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { appSelfRoutes } from './api/app-self-routes.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
+import { directoryRoutes } from './auth/directory-routes.js';
 import { oneTimeLoginRoutes } from './auth/one-time-login-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
@@ -76,6 +77,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   installCommandInterceptor(app, auth, services.commands);
   await app.register(healthRoutes, { store: services.store, isClosing });
   await app.register(authRoutes, { sessions: services.sessions, auth });
+  await app.register(directoryRoutes, { users: services.usersStore, auth });
   await app.register(usersRoutes, { users: services.users, auth });
   await app.register(channelsRoutes, { channels: services.channels, auth });
   await app.register(messagesRoutes, { messages: services.messages, auth });
