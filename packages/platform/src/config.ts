@@ -74,6 +74,10 @@ export interface PlatformConfig {
   outboundAllowlist: string[];
   /** Bearer token for `/metrics`; without one, /metrics only answers loopback clients. */
   metricsToken?: string;
+  /** Largest uploaded file in bytes (`SWITCHBOARD_FILE_SIZE_LIMIT`); a larger upload answers 413. */
+  fileSizeLimit: number;
+  /** How often a node looks for scheduled messages that came due, in ms. */
+  scheduledPollIntervalMs: number;
 }
 
 const envFlag = (value: string | undefined) => value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
@@ -111,6 +115,8 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     allowPrivateTargets: envFlag(process.env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS),
     outboundAllowlist: envList(process.env.SWITCHBOARD_OUTBOUND_ALLOWLIST),
     metricsToken: process.env.SWITCHBOARD_METRICS_TOKEN || undefined,
+    fileSizeLimit: Math.max(1, Number(process.env.SWITCHBOARD_FILE_SIZE_LIMIT ?? 100 * 1024 * 1024) || 100 * 1024 * 1024),
+    scheduledPollIntervalMs: 1_000,
     ...overrides,
   };
 }
