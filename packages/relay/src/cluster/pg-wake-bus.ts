@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import type { RelayDatabase } from '../store/schema.js';
+import type { WakeBus } from './wake-bus.js';
+
+/** PostgreSQL refuses NOTIFY payloads of 8 000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7_900;
+
+export interface PgWakeBusOptions {
+  db: Kysely<RelayDatabase>;
+  connectionString: string;
+  /** Nodes of one schema form one relay cluster; other schemas never hear them. */
+  schema: string;
+  nodeId: string;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * The wake bus on PostgreSQL, as the platform's cluster bus does it: a dedicated client LISTENs
+ * on a channel named after the schema; app ids announced within one tick go out as one NOTIFY.
+ * A dropped listener reconnects with backoff and jitter, then wakes every app (messages sent
+ * while it was away are lost).
+ */
+export class PgWakeBus implements WakeBus {
+  private readonly channel: string;
+  private readonly handlers: ((appId: string) => void)[] = [];
+  private readonly pending = new Set<string>();
+  private flushScheduled = false;
+  private client: pg.Client | undefined;
+  private readonly dropped = new WeakSet<pg.Client>();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(private readonly options: PgWakeBusOptions) {
+    this.channel = channelFor(options.schema);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  onWake(handler: (appId: string) => void): void {
+    this.handlers.push(handler);
+  }
+
+  notify(appId: string): void {
+    if (this.stopped) return;
+    this.pending.add(appId);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const ids = [...this.pending];
+    this.pending.clear();
+    let batch: string[] = [];
+    let size = 0;
+    const send = async () => {
+      if (batch.length === 0) return;
+      const payload = JSON.stringify({ n: this.options.nodeId, a: batch });
+      batch = [];
+      size = 0;
+      try {
+        await sql`select pg_notify(${this.channel}, ${payload})`.execute(this.options.db);
+      } catch (error) {
+        this.options.onError(error);
+      }
+    };
+    for (const id of ids) {
+      if (size + id.length + 4 > MAX_PAYLOAD_BYTES - 100) await send();
+      batch.push(id);
+      size += id.length + 4;
+    }
+    await send();
+  }
+
+  private receive(payload: string | undefined): void {
+    let message: { n?: unknown; a?: unknown };
+    try {
+      message = JSON.parse(payload ?? '') as { n?: unknown; a?: unknown };
+    } catch {
+      return;
+    }
+    if (message.n === this.options.nodeId || !Array.isArray(message.a)) return;
+    for (const appId of message.a) if (typeof appId === 'string') this.wake(appId);
+  }
+
+  private wake(appId: string): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(appId);
+      } catch (error) {
+        this.options.onError(error);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true, application_name: 'switchboard-relay' });
+    client.on('notification', (notification) => {
+      if (notification.channel === this.channel) this.receive(notification.payload);
+    });
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+    } catch (error) {
+      this.lost(client, error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.client = client;
+    // After a reconnect: anything announced meanwhile is lost, so every app looks again.
+    if (this.failures > 0) this.wake('*');
+    this.failures = 0;
+  }
+
+  private lost(client: pg.Client, error?: unknown): void {
+    if (this.dropped.has(client)) return;
+    this.dropped.add(client);
+    if (this.client === client) this.client = undefined;
+    client.end().catch(() => {});
+    if (this.stopped) return;
+    if (error) this.options.onError(error);
+    const delay = Math.min(5_000, 100 * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    this.failures += 1;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+    this.reconnectTimer.unref();
+  }
+}
+
+/** `relay_<schema>`, hashed when that would exceed PostgreSQL's 63-byte identifiers. */
+export function channelFor(schema: string): string {
+  const plain = `relay_${schema}`;
+  return plain.length <= 63 && /^[a-z0-9_]+$/.test(plain) ? plain : `relay_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
+}

@@ -1,0 +1,263 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { RelayDialect } from './open-store.js';
+import type { RelayDatabase, RelayEventsTable } from './schema.js';
+
+/** One stored event as the services see it. */
+export interface StoredEvent {
+  seq: number;
+  id: string;
+  appId: string;
+  state: 'queued' | 'acked';
+  receivedAt: number;
+  ackedAt: number | null;
+  body: Buffer;
+  headers: Record<string, string>;
+  deliveryId: string | null;
+  outboundIndex: string | null;
+  attempts: number;
+}
+
+export interface NewEvent {
+  id: string;
+  appId: string;
+  receivedAt: number;
+  body: Uint8Array;
+  headers: Record<string, string>;
+  deliveryId: string | null;
+  outboundIndex: string | null;
+}
+
+export interface Lease {
+  owner: string;
+  until: number;
+}
+
+function toEvent(row: Selectable<RelayEventsTable>): StoredEvent {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    appId: row.app_id,
+    state: row.state,
+    receivedAt: Number(row.received_at),
+    ackedAt: row.acked_at === null ? null : Number(row.acked_at),
+    body: Buffer.isBuffer(row.body) ? row.body : Buffer.from(row.body),
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    deliveryId: row.delivery_id,
+    outboundIndex: row.outbound_index,
+    attempts: row.attempts,
+  };
+}
+
+const byArrival = (a: StoredEvent, b: StoredEvent) => a.seq - b.seq;
+
+/**
+ * The durable queue: every query the relay runs on `relay_events`. A lease (owner + deadline)
+ * gives one consumer an event at a time; an expired or released lease makes it available again.
+ */
+export class EventsStore {
+  constructor(
+    private readonly db: Kysely<RelayDatabase>,
+    private readonly dialect: RelayDialect,
+  ) {}
+
+  /**
+   * Stores an event (optionally already leased to a consumer); a delivery id that is still queued
+   * is stored once. Returns the stored copy's id and whether this call stored it.
+   */
+  async insert(event: NewEvent, lease?: Lease): Promise<{ id: string; inserted: boolean }> {
+    const inserted = await this.db
+      .insertInto('relay_events')
+      .values({
+        id: event.id,
+        app_id: event.appId,
+        state: 'queued',
+        received_at: event.receivedAt,
+        acked_at: null,
+        body: event.body,
+        headers: JSON.stringify(event.headers),
+        delivery_id: event.deliveryId,
+        outbound_index: event.outboundIndex,
+        lease_owner: lease?.owner ?? null,
+        lease_until: lease?.until ?? null,
+        attempts: lease ? 1 : 0,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { id: inserted.id, inserted: true };
+    const existing = await this.db
+      .selectFrom('relay_events')
+      .select('id')
+      .where('app_id', '=', event.appId)
+      .where('delivery_id', '=', event.deliveryId)
+      .where('state', '=', 'queued')
+      .executeTakeFirst();
+    if (!existing) throw new Error('An event insert conflicted with no queued copy.');
+    return { id: existing.id, inserted: false };
+  }
+
+  /** Leases up to `limit` of an app's available events (unleased, expired, or already `owner`'s when `reclaimOwn`) in arrival order. */
+  async claim(appId: string, lease: Lease, limit: number, now: number, reclaimOwn = false): Promise<StoredEvent[]> {
+    if (limit <= 0) return [];
+    let pick = this.db
+      .selectFrom('relay_events')
+      .select('seq')
+      .where('app_id', '=', appId)
+      .where('state', '=', 'queued')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now), ...(reclaimOwn ? [eb('lease_owner', '=', lease.owner)] : [])]))
+      .orderBy('seq')
+      .limit(limit);
+    // Nodes sharing PostgreSQL claim concurrently: each skips rows another is leasing.
+    if (this.dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable('relay_events')
+      .set({ lease_owner: lease.owner, lease_until: lease.until, attempts: sql`attempts + 1` })
+      .where('seq', 'in', pick)
+      .returningAll()
+      .execute();
+    return rows.map(toEvent).sort(byArrival);
+  }
+
+  /** Acks events of the app that are still queued; unknown and already-acked ids are ignored. */
+  async ack(appId: string, ids: readonly string[], now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .updateTable('relay_events')
+      .set({ state: 'acked', acked_at: now, lease_owner: null, lease_until: null })
+      .where('app_id', '=', appId)
+      .where('state', '=', 'queued')
+      .where('id', 'in', ids)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Acks every queued event of the app up to `throughId` (inclusive) that `owner` holds; returns how many. */
+  async ackThrough(appId: string, owner: string, throughId: string, now: number): Promise<number> {
+    const through = await this.db.selectFrom('relay_events').select('seq').where('app_id', '=', appId).where('id', '=', throughId).executeTakeFirst();
+    if (!through) return 0;
+    const result = await this.db
+      .updateTable('relay_events')
+      .set({ state: 'acked', acked_at: now, lease_owner: null, lease_until: null })
+      .where('app_id', '=', appId)
+      .where('state', '=', 'queued')
+      .where('lease_owner', '=', owner)
+      .where('seq', '<=', through.seq)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Hands back every lease `owner` holds (a connection that closed). */
+  async release(owner: string): Promise<number> {
+    const result = await this.db
+      .updateTable('relay_events')
+      .set({ lease_owner: null, lease_until: null })
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'queued')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Hands back some of `owner`'s leases (events a dropped connection had in flight). */
+  async releaseIds(owner: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('relay_events')
+      .set({ lease_owner: null, lease_until: null })
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'queued')
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  async get(appId: string, id: string): Promise<StoredEvent | undefined> {
+    const row = await this.db.selectFrom('relay_events').selectAll().where('app_id', '=', appId).where('id', '=', id).executeTakeFirst();
+    return row ? toEvent(row) : undefined;
+  }
+
+  /** Events received since `since` (epoch ms), oldest first, for replay. */
+  async list(appId: string, options: { since: number; limit: number; state?: 'queued' | 'acked' }): Promise<StoredEvent[]> {
+    let query = this.db
+      .selectFrom('relay_events')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('received_at', '>=', options.since)
+      .orderBy('seq')
+      .limit(options.limit);
+    if (options.state) query = query.where('state', '=', options.state);
+    return (await query.execute()).map(toEvent);
+  }
+
+  /** Queues an event again (replay); false when the app has no such event or it is still queued. */
+  async requeue(appId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('relay_events')
+      .set({ state: 'queued', acked_at: null, lease_owner: null, lease_until: null })
+      .where('app_id', '=', appId)
+      .where('id', '=', id)
+      .where('state', '=', 'acked')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Removes an app's events (the registration was deleted). */
+  async deleteApp(appId: string): Promise<void> {
+    await this.db.deleteFrom('relay_events').where('app_id', '=', appId).execute();
+  }
+
+  /** Apps with queued events available now (after a restart or a lost wake-up). */
+  async appsWithQueued(): Promise<string[]> {
+    const rows = await this.db.selectFrom('relay_events').select('app_id').where('state', '=', 'queued').groupBy('app_id').execute();
+    return rows.map((row) => row.app_id);
+  }
+
+  /** Queue depth and oldest queued event per app (metrics, retention). */
+  async queueStats(): Promise<{ appId: string; depth: number; oldest: number }[]> {
+    const rows = await this.db
+      .selectFrom('relay_events')
+      .select(['app_id', (eb) => eb.fn.countAll<number>().as('depth'), (eb) => eb.fn.min('received_at').as('oldest')])
+      .where('state', '=', 'queued')
+      .groupBy('app_id')
+      .execute();
+    return rows.map((row) => ({ appId: row.app_id, depth: Number(row.depth), oldest: Number(row.oldest) }));
+  }
+
+  /** Deletes acked events acked before `before`; returns how many. */
+  async purgeAcked(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('relay_events').where('state', '=', 'acked').where('acked_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Drops queued events older than `before`; returns how many per app. */
+  async dropQueuedOlderThan(before: number): Promise<Map<string, number>> {
+    const rows = await this.db.deleteFrom('relay_events').where('state', '=', 'queued').where('received_at', '<', before).returning('app_id').execute();
+    return countByApp(rows);
+  }
+
+  /** Drops an app's oldest queued events beyond `keep`; returns how many. */
+  async dropQueuedBeyond(appId: string, keep: number): Promise<number> {
+    const cutoff = await this.db
+      .selectFrom('relay_events')
+      .select('seq')
+      .where('app_id', '=', appId)
+      .where('state', '=', 'queued')
+      .orderBy('seq', 'desc')
+      .offset(keep)
+      .limit(1)
+      .executeTakeFirst();
+    if (!cutoff) return 0;
+    const result = await this.db
+      .deleteFrom('relay_events')
+      .where('app_id', '=', appId)
+      .where('state', '=', 'queued')
+      .where('seq', '<=', cutoff.seq)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function countByApp(rows: { app_id: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.app_id, (counts.get(row.app_id) ?? 0) + 1);
+  return counts;
+}

@@ -1,0 +1,42 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/** The relay's schema, on SQLite and PostgreSQL alike (types chosen per dialect). */
+function initial(dialect: 'sqlite' | 'postgres'): Migration {
+  const pg = dialect === 'postgres';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('relay_apps')
+        .addColumn('app_id', 'text', (c) => c.primaryKey())
+        .addColumn('secrets', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('relay_events')
+        .addColumn('seq', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('acked_at', 'bigint')
+        .addColumn('body', pg ? 'bytea' : 'blob', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('delivery_id', 'text')
+        .addColumn('outbound_index', 'text')
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'bigint')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The hand-out query: an app's queued events in arrival order.
+      await sql`create index relay_events_queue on relay_events (app_id, state, seq)`.execute(db);
+      await sql`create index relay_events_acked on relay_events (state, acked_at)`.execute(db);
+      // A redelivery of a delivery id still queued is stored once (insert … on conflict do nothing).
+      await sql`create unique index relay_events_delivery on relay_events (app_id, delivery_id) where state = 'queued' and delivery_id is not null`.execute(db);
+    },
+  };
+}
+
+export function relayMigrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
+  return { getMigrations: async () => ({ '001_relay': initial(dialect) }) };
+}
