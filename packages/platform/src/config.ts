@@ -74,6 +74,8 @@ export interface PlatformConfig {
   outboundAllowlist: string[];
   /** Bearer token for `/metrics`; without one, /metrics only answers loopback clients. */
   metricsToken?: string;
+  /** `smtp://[user:pass@]host[:port][?from=addr]` or `smtps://…`: where sign-in codes are mailed; without it they go to the log. */
+  smtpUrl?: string;
   /** Largest uploaded file in bytes (`SWITCHBOARD_FILE_SIZE_LIMIT`); a larger upload answers 413. */
   fileSizeLimit: number;
   /** How often a node looks for scheduled messages that came due, in ms. */
@@ -115,6 +117,7 @@ export function defaultConfig(overrides: Partial<PlatformConfig> = {}): Platform
     allowPrivateTargets: envFlag(process.env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS),
     outboundAllowlist: envList(process.env.SWITCHBOARD_OUTBOUND_ALLOWLIST),
     metricsToken: process.env.SWITCHBOARD_METRICS_TOKEN || undefined,
+    smtpUrl: process.env.SWITCHBOARD_SMTP_URL || undefined,
     fileSizeLimit: Math.max(1, Number(process.env.SWITCHBOARD_FILE_SIZE_LIMIT ?? 100 * 1024 * 1024) || 100 * 1024 * 1024),
     scheduledPollIntervalMs: 1_000,
     ...overrides,

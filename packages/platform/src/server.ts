@@ -10,6 +10,7 @@ import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { directoryRoutes } from './auth/directory-routes.js';
 import { oneTimeLoginRoutes } from './auth/one-time-login-routes.js';
+import { leadRoutes } from './auth/lead-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
 import { messagesRoutes } from './chat/messages/messages-routes.js';
@@ -90,6 +91,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(interactionsRoutes, { triggers: services.triggers, auth, perMinute: config.triggerRateLimitPerMinute });
   await app.register(deliveriesRoutes, { deliveries: services.deliveries, auth });
   await app.register(metricsRoutes, { metrics: services.metrics, token: config.metricsToken });
+  await app.register(leadRoutes, { leads: services.leads });
   await app.register(loginRoutes, { sessions: services.sessions });
   await app.register(oneTimeLoginRoutes, { logins: services.oneTimeLogins, auth, publicUrl: config.publicUrl });
   await app.register(schemaRoutes);

@@ -7,6 +7,9 @@ import { AppsStore } from './apps/apps-store.js';
 import { RegistryDeliveryTargets } from './apps/delivery-targets.js';
 import { OneTimeLogins } from './auth/one-time-login-service.js';
 import { OneTimeLoginStore } from './auth/one-time-login-store.js';
+import { LeadService } from './auth/lead-service.js';
+import { LeadStore } from './auth/lead-store.js';
+import { loginCodeSender } from './auth/login-code-sender.js';
 import { PersonTokens } from './auth/person-tokens.js';
 import { SessionsService } from './auth/sessions-service.js';
 import { SessionsStore } from './auth/sessions-store.js';
@@ -58,6 +61,8 @@ export interface PlatformServices {
   channels: ChannelsService;
   channelsStore: ChannelsStore;
   messages: MessagesService;
+  /** Sign-in by e-mail code (pumble-cli's `/lead` flow). */
+  leads: LeadService;
   realtime: RealtimeHub;
   apps: AppsService;
   installations: InstallationsStore;
@@ -117,6 +122,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   bus.addSink(realtime);
   sessions.onEnded((ended) => realtime.disconnect(ended));
   const box = new SecretBox(deriveKey(serverKey, 'secret-box'));
+  const leads = new LeadService(new LeadStore(store.db), sessionsStore, sessions, async (id) => (await usersStore.findWorkspace(id))?.name, loginCodeSender(config.smtpUrl, log), clock, log);
   const apps = new AppsService(new AppsStore(store.db), box, clock);
   const installations = new InstallationsStore(store.db);
   const grants = new GrantService(apps, installations, store.db, clock, config.redirectMatch);
@@ -241,6 +247,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     grants,
     exchange,
     lifecycle,
+    leads,
     appTokens,
     serverKey,
     socketHub: socketMode.hub,

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SwitchboardError } from '@switchboard/protocol';
 import { SignJWT } from 'jose';
 
@@ -50,6 +50,20 @@ export class PersonTokens {
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.ttlSeconds)
       .sign(this.key);
+  }
+
+  /**
+   * A refresh token: 256 random bits, valid only while its hash is in the store, but shaped as
+   * a signed JWT carrying `exp` (epoch seconds), because pumble-cli decodes the refresh token's
+   * `exp` and signs the person out when it cannot read one (PROTOCOL.md 1).
+   */
+  newRefreshToken(expiresAtMs: number): string {
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ typ: 'refresh', jti: `sbr_${randomBytes(32).toString('base64url')}`, iss: ISSUER, exp: Math.floor(expiresAtMs / 1000) }),
+    ).toString('base64url');
+    const signature = createHmac('sha256', this.key).update(`${header}.${payload}`).digest('base64url');
+    return `${header}.${payload}.${signature}`;
   }
 
   /** Async for callers' sake (other verifiers may need I/O); the work itself is synchronous. */

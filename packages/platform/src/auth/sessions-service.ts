@@ -60,8 +60,8 @@ export class SessionsService {
   async openSession(accountId: string, membership: { id: string; workspace_id: string }): Promise<LoginResult> {
     const now = this.clock.now();
     const cookie = newOpaqueToken('session');
-    const refreshToken = newOpaqueToken('refresh');
     const expiresAt = now + this.sessionTtlSeconds * 1000;
+    const refreshToken = this.tokens.newRefreshToken(expiresAt);
     const sessionId = newId(now);
     await this.store.createSession(
       {
@@ -91,8 +91,9 @@ export class SessionsService {
   /** Exchanges a refresh token for a new pair; replaying a used one ends the whole session. */
   async refresh(workspaceId: string, refreshToken: string): Promise<{ token: string; refreshToken: string }> {
     const now = this.clock.now();
-    const next = newOpaqueToken('refresh');
-    const rotated = await this.store.rotateRefresh(hashToken(refreshToken), hashToken(next), workspaceId, now, now + this.sessionTtlSeconds * 1000);
+    const expiresAt = now + this.sessionTtlSeconds * 1000;
+    const next = this.tokens.newRefreshToken(expiresAt);
+    const rotated = await this.store.rotateRefresh(hashToken(refreshToken), hashToken(next), workspaceId, now, expiresAt);
     if (rotated.outcome === 'unknown') throw new SwitchboardError('invalid_grant', 'The refresh token is not valid for that workspace.');
     if (rotated.outcome === 'reused') {
       await this.revoke(rotated.sessionId);

@@ -16,6 +16,11 @@ export class SessionsStore {
     return query.orderBy('created_at').limit(1).executeTakeFirst();
   }
 
+  /** Every workspace the person is an active member of, oldest first. */
+  listMemberships(accountId: string) {
+    return this.db.selectFrom('workspace_users').selectAll().where('account_id', '=', accountId).where('status', '=', 'ACTIVE').orderBy('created_at').execute();
+  }
+
   async createSession(session: SessionsTable, refreshHash: string, refreshExpiresAt: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('sessions').values(session).execute();

@@ -362,3 +362,30 @@ export interface OneTimeLoginsTable {
   expires_at: number;
   used_at: number | null;
 }
+
+/** Sign-in by e-mail code (pumble-cli `/lead`); see migration 021. */
+export interface LoginLeadsTable {
+  id_hash: string;
+  email: string;
+  account_id: string | null;
+  code_hash: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  activated_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface LoginExchangesTable {
+  token_hash: string;
+  account_id: string;
+  workspace_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface Database {
+  login_leads: LoginLeadsTable;
+  login_exchanges: LoginExchangesTable;
+}

@@ -60,7 +60,11 @@ for (const dialect of await dialects()) {
       const res = await rawLogin(t.url, 'Alice@Example.com ', DEMO_PASSWORD);
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['refreshToken', 'token', 'workspaceId', 'workspaceUserId']);
-      expect(res.body.refreshToken).toMatch(/^sbr_[\w-]{43}$/);
+      // JWT-shaped (pumble-cli decodes its `exp`), random inside: `jti` carries 256 bits.
+      const [, refreshPayload] = res.body.refreshToken.split('.');
+      const refreshClaims = JSON.parse(Buffer.from(refreshPayload, 'base64url').toString());
+      expect(refreshClaims.jti).toMatch(/^sbr_[\w-]{43}$/);
+      expect(refreshClaims.exp * 1000).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
       const me = await call<{ id: string; email: string }>(t.url, String(res.body.token), 'GET', '/v1/users/me');
       expect(me.body).toMatchObject({ id: res.body.workspaceUserId, email: 'alice@example.com', workspaceId: res.body.workspaceId });
 

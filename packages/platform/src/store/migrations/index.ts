@@ -10,6 +10,7 @@ import * as triggerEphemerals from './008_trigger_ephemerals.js';
 import * as outboxPlans from './009_outbox_plans.js';
 import * as socketCluster from './010_socket_cluster.js';
 import * as outboxLeanIndexes from './011_outbox_lean_indexes.js';
+import * as loginLeads from './021_login_leads.js';
 import * as oneTimeLogins from './023_one_time_logins.js';
 
 /** Migrations are listed in code (not read from disk) so they work from source and from a build alike. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009_outbox_plans': outboxPlans,
   '010_socket_cluster': socketCluster,
   '011_outbox_lean_indexes': outboxLeanIndexes,
+  '021_login_leads': loginLeads,
   '023_one_time_logins': oneTimeLogins,
 };
 
