@@ -79,7 +79,9 @@ export class AppsService {
 
   async getMine(owner: PersonActor, appId: string): Promise<ManifestResponse> {
     const row = await this.owned(owner, appId);
-    return { ...manifestOf(row), id: row.id, ...openSecrets(this.box, row), published: row.published === 1 };
+    // pumble-cli iterates `dynamicMenus` of the app it fetched without a null check.
+    const manifest = manifestOf(row);
+    return { ...manifest, dynamicMenus: manifest.dynamicMenus ?? [], id: row.id, ...openSecrets(this.box, row), published: row.published === 1 };
   }
 
   async delete(owner: PersonActor, appId: string): Promise<void> {
