@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { appSelfRoutes } from './api/app-self-routes.js';
+import { callsRoutes } from './api/calls-routes.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { directoryRoutes } from './auth/directory-routes.js';
@@ -13,13 +14,18 @@ import { oneTimeLoginRoutes } from './auth/one-time-login-routes.js';
 import { leadRoutes } from './auth/lead-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
+import { customStatusRoutes } from './chat/custom-status/custom-status-routes.js';
+import { homeViewsRoutes } from './chat/home-views/home-views-routes.js';
 import { messagesRoutes } from './chat/messages/messages-routes.js';
 import { realtimeRoutes } from './chat/realtime/realtime-routes.js';
+import { userGroupsRoutes } from './chat/user-groups/user-groups-routes.js';
 import { usersRoutes } from './chat/users/users-routes.js';
 import type { PlatformConfig } from './config.js';
 import { deliveriesRoutes } from './delivery-ops/index.js';
 import { healthRoutes } from './health/health-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrorOptions } from './http/framework-errors.js';
+import { installJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import { schemaRoutes } from './http/schema-routes.js';
 import { metricsRoutes } from './metrics/index.js';
@@ -54,6 +60,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
     bodyLimit: config.bodyLimit,
     trustProxy: false,
     return503OnClosing: true,
+    ...frameworkErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -61,6 +68,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   // every outgoing message costs more than it protects (services build them from typed rows).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
+  installJsonBodyParser(app);
 
   await registerOpenApi(app);
   await app.register(cookie);
@@ -80,6 +88,10 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(authRoutes, { sessions: services.sessions, auth });
   await app.register(directoryRoutes, { users: services.usersStore, auth });
   await app.register(usersRoutes, { users: services.users, auth });
+  await app.register(userGroupsRoutes, { groups: services.userGroups, auth });
+  await app.register(customStatusRoutes, { statuses: services.customStatus, auth });
+  await app.register(homeViewsRoutes, { homeViews: services.homeViews, auth });
+  await app.register(callsRoutes, { auth });
   await app.register(channelsRoutes, { channels: services.channels, auth });
   await app.register(messagesRoutes, { messages: services.messages, auth });
   await app.register(realtimeRoutes, { hub: services.realtime, auth });

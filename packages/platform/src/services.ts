@@ -16,10 +16,15 @@ import { SessionsStore } from './auth/sessions-store.js';
 import { ChangeBus } from './chat/changes.js';
 import { ChannelsService } from './chat/channels/channels-service.js';
 import { ChannelsStore } from './chat/channels/channels-store.js';
+import { CustomStatusService } from './chat/custom-status/custom-status-service.js';
+import { HomeViewsService } from './chat/home-views/home-views-service.js';
+import { HomeViewsStore } from './chat/home-views/home-views-store.js';
 import { MessagesService } from './chat/messages/messages-service.js';
 import { MessagesStore } from './chat/messages/messages-store.js';
 import { RealtimeHub } from './chat/realtime/realtime-hub.js';
 import { UsersService } from './chat/users/users-service.js';
+import { UserGroupsService } from './chat/user-groups/user-groups-service.js';
+import { UserGroupsStore } from './chat/user-groups/user-groups-store.js';
 import { UsersStore } from './chat/users/users-store.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ClusterBus, PgClusterBus, SingleNodeBus } from './cluster/index.js';
@@ -61,6 +66,9 @@ export interface PlatformServices {
   channels: ChannelsService;
   channelsStore: ChannelsStore;
   messages: MessagesService;
+  customStatus: CustomStatusService;
+  userGroups: UserGroupsService;
+  homeViews: HomeViewsService;
   /** Sign-in by e-mail code (pumble-cli's `/lead` flow). */
   leads: LeadService;
   realtime: RealtimeHub;
@@ -118,6 +126,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const users = new UsersService(usersStore, bus, clock, sessions);
   const channels = new ChannelsService(channelsStore, usersStore, bus, clock);
   const messages = new MessagesService(new MessagesStore(store.db), channels, bus, clock, new EphemeralBlocks(store.db, clock));
+  const customStatus = new CustomStatusService(usersStore, users, clock);
+  const userGroups = new UserGroupsService(new UserGroupsStore(store.db), usersStore, clock);
+  const homeViews = new HomeViewsService(new HomeViewsStore(store.db), usersStore, clock);
   const realtime = new RealtimeHub(channelsStore, log);
   bus.addSink(realtime);
   sessions.onEnded((ended) => realtime.disconnect(ended));
@@ -241,6 +252,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     channels,
     channelsStore,
     messages,
+    customStatus,
+    userGroups,
+    homeViews,
     realtime,
     apps,
     installations,

@@ -8,7 +8,8 @@ export type ChannelType = z.infer<typeof ChannelType>;
 export const WorkspaceRole = z.enum(['owner', 'admin', 'member', 'bot']);
 export type WorkspaceRole = z.infer<typeof WorkspaceRole>;
 
-export const Reaction = z.object({ code: z.string(), count: z.number().int(), userIds: z.array(z.string()) });
+/** One per person and code, as Pumble sends them (`MessageReaction`). */
+export const Reaction = z.object({ user: z.string(), code: z.string() });
 
 export const Message = z.object({
   id: z.string(),
@@ -21,10 +22,10 @@ export const Message = z.object({
   subtype: z.string().optional(),
   reactions: z.array(Reaction).optional(),
   threadRootInfo: z
-    .object({ replyCount: z.number().int(), lastReplyTimestampMilli: z.number().int().nullable() })
+    .object({ repliesCount: z.number().int(), lastReplyTimestamp: z.string().optional(), lastReplyTimestampMilli: z.number().int().optional() })
     .optional()
-    .describe('Present on thread roots'),
-  threadReplyInfo: z.object({ threadRootId: z.string() }).optional().describe('Present on replies'),
+    .describe('Present on thread roots with replies'),
+  threadReplyInfo: z.object({ rootId: z.string() }).optional().describe('Present on replies'),
   files: z.array(z.unknown()).optional(),
   deleted: z.boolean().optional(),
   edited: z.boolean().optional(),
@@ -33,6 +34,18 @@ export const Message = z.object({
   ephemeral: z.boolean().optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+/** Who may post: everyone, admins only, or admins plus the listed people (Pumble's channel setting). */
+export const PostingPermissionsGroup = z.enum(['EVERYONE', 'ADMINS', 'ADMINS_AND_SELECTED']);
+export type PostingPermissionsGroup = z.infer<typeof PostingPermissionsGroup>;
+
+export const PostingPermissions = z.object({
+  allowThreads: z.boolean(),
+  allowMentions: z.boolean(),
+  postingPermissionsGroup: PostingPermissionsGroup,
+  workspaceUserIds: z.array(z.string()),
+});
+export type PostingPermissions = z.infer<typeof PostingPermissions>;
 
 export const Channel = z.object({
   id: z.string(),
@@ -43,6 +56,11 @@ export const Channel = z.object({
   isMember: z.boolean().optional(),
   isArchived: z.boolean().optional(),
   isAddonBot: z.boolean().optional(),
+  isMuted: z.boolean().optional(),
+  isHidden: z.boolean().optional(),
+  postingPermissions: PostingPermissions,
+  desktopNotificationPreferences: z.string(),
+  mobileNotificationPreferences: z.string(),
 });
 export type Channel = z.infer<typeof Channel>;
 
@@ -56,14 +74,25 @@ export const WorkspaceUser = z.object({
   workspaceId: z.string(),
   role: WorkspaceRole,
   status: z.enum(['ACTIVE', 'DEACTIVATED']),
-  avatar: z.string().nullable(),
+  avatar: z.object({ fullPath: z.string(), scaledPath: z.string() }).describe('Empty paths when the person has no picture'),
   timeZoneId: z.string(),
-  title: z.string().nullable(),
+  automaticallyTimeZone: z.boolean(),
+  title: z.string(),
+  phone: z.string(),
+  timeFormat: z.number().int(),
+  customStatus: z
+    .object({ code: z.string(), status: z.string(), expiration: z.string(), expiresAt: z.number().int().optional(), showUntil: z.boolean().optional() })
+    .optional(),
   isAddonBot: z.boolean().optional(),
 });
 export type WorkspaceUser = z.infer<typeof WorkspaceUser>;
 
-export const Workspace = z.object({ id: z.string(), name: z.string() });
+export const Workspace = z.object({
+  id: z.string(),
+  name: z.string(),
+  customStatusDefinitions: z.array(z.object({ code: z.string(), status: z.string(), expiration: z.string() })),
+  uniqueIdentifier: z.string(),
+});
 export type Workspace = z.infer<typeof Workspace>;
 
 /** Body of a post, reply or ephemeral message (the `ephemeral` key makes it ephemeral). */

@@ -111,6 +111,12 @@ export type ManifestDynamicMenu = z.infer<typeof ManifestDynamicMenu>;
 
 const UrlHolder = z.object({ url: HttpUrl });
 
+/** A path on the app's own host, as the Pumble SDK's Runner leaves `listingUrl` / `helpUrl`. */
+const AppPath = z
+  .string()
+  .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
+  .regex(/^\/(?!\/)[^\s\\]*$/, 'must be an absolute http(s) URL or a path starting with "/"');
+
 export const Manifest = z.object({
   name: z
     .string()
@@ -139,10 +145,19 @@ export const Manifest = z.object({
     .max(100)
     .superRefine(...uniqueBy('onAction', 'dynamic menu onAction'))
     .nullish(),
-  defaultHomeView: z.object({ enabled: z.boolean(), blocks: z.array(z.unknown()).max(100) }).nullish(),
+  // What a person sees on the app's home tab until the app publishes a view for them.
+  defaultHomeView: z
+    .object({
+      enabled: z.boolean().optional(),
+      title: z.object({ type: z.literal('plain_text'), text: text(150), emoji: z.boolean().optional() }).optional(),
+      blocks: z.array(z.unknown()).max(100),
+      state: z.unknown().optional(),
+    })
+    .nullish(),
   redirectUrls: z.array(RedirectUrl).max(50),
-  helpUrl: HttpUrl.nullish(),
-  listingUrl: HttpUrl.nullish(),
+  // pumble-cli sends these as the app gave them, possibly relative to its host (`/listing`).
+  helpUrl: z.union([HttpUrl, AppPath]).nullish(),
+  listingUrl: z.union([HttpUrl, AppPath]).nullish(),
   avatarUrl: HttpUrl.nullish(),
   welcomeMessage: text(40_000).nullish(),
   offlineMessage: text(4000).nullish(),

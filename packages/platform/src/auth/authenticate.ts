@@ -1,6 +1,6 @@
 import { SwitchboardError } from '@switchboard/protocol';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { routeScopes } from '../api/scope-table.js';
+import { missingScope, routeScopes } from '../api/scope-table.js';
 import type { Actor, PersonActor } from './actor.js';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -53,8 +53,8 @@ export function actorOf(request: FastifyRequest): Actor {
 function enforceScope(request: FastifyRequest, scopes: ReadonlySet<string>): void {
   const key = `${request.method} ${request.routeOptions.url}`;
   if (!(key in routeScopes)) throw new SwitchboardError('forbidden', 'Apps cannot call this route.');
-  const needed = routeScopes[key];
-  if (needed && !scopes.has(needed)) {
+  const needed = missingScope(routeScopes[key] ?? null, scopes);
+  if (needed) {
     throw new SwitchboardError('missing_scope', `This call needs the ${needed} scope.`, { needed });
   }
 }

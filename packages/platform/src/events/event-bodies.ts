@@ -13,7 +13,7 @@ function messageBody(message: Message, type: 'NEW_MESSAGE' | 'UPDATED_MESSAGE'):
     mId: message.id,
     wId: message.workspaceId,
     cId: message.channelId,
-    trId: message.threadReplyInfo?.threadRootId ?? '',
+    trId: message.threadReplyInfo?.rootId ?? '',
     aId: message.author,
     tx: message.text,
     bl: message.blocks ?? [],

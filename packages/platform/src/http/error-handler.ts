@@ -80,6 +80,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` });
+    // Never the whole path back: it may be kilobytes long.
+    const path = request.url.split('?')[0];
+    const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
+    reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${shown}.` });
   });
 }

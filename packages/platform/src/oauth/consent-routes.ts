@@ -8,6 +8,7 @@ import type { Authenticator } from '../auth/authenticate.js';
 import type { UsersStore } from '../chat/users/users-store.js';
 import { constantTimeEqual } from '../security/tokens.js';
 import { escapeHtml, page } from '../web/html.js';
+import { secureHtml } from '../web/security-headers.js';
 import type { CheckedConsent, ConsentRequest, GrantService } from './grant-service.js';
 
 const ConsentQuery = z.object({
@@ -42,16 +43,53 @@ function toConsent(query: z.infer<typeof ConsentQuery>): ConsentRequest {
   };
 }
 
+/** One group of scopes in plain words (the scope name stays visible, small, for developers). */
 function scopeList(title: string, scopes: readonly Scope[]): string {
   if (scopes.length === 0) return '';
-  return `<h2 style="font-size:15px">${escapeHtml(title)}</h2><ul>${scopes.map((s) => `<li>${escapeHtml(scopeDescriptions[s])} <small>(${escapeHtml(s)})</small></li>`).join('')}</ul>`;
+  const items = scopes.map((s) => `<li><span class="scope-text">${escapeHtml(scopeDescriptions[s])}</span> <code>${escapeHtml(s)}</code></li>`).join('');
+  return `<section class="scope-group" aria-label="${escapeHtml(title)}"><h2>${escapeHtml(title)}</h2><ul class="scope-list">${items}</ul></section>`;
+}
+
+/** The origin the consent form may redirect to (CSP form-action), when the redirect URL parses. */
+function redirectOrigin(redirectUrl: string): string[] {
+  try {
+    return [new URL(redirectUrl).origin];
+  } catch {
+    return [];
+  }
 }
 
 function errorPage(reply: FastifyReply, status: number, message: string) {
-  return reply
-    .status(status)
-    .type('text/html')
-    .send(page('Cannot authorize', `<h1>This app cannot be authorized</h1><p class="error">${escapeHtml(message)}</p>`));
+  return secureHtml(reply.status(status)).send(
+    page(
+      'Cannot authorize',
+      `<h1>This app cannot be authorized</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/">Back to Switchboard</a></p>`,
+    ),
+  );
+}
+
+function consentBody(checked: CheckedConsent, query: z.infer<typeof ConsentQuery>, csrf: string, workspaces: { id: string; name: string }[], selected: string) {
+  const manifest = checked.manifest;
+  const hidden = Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const initial = escapeHtml(manifest.displayName.trim().charAt(0).toUpperCase() || '?');
+  const avatar = manifest.avatarUrl
+    ? `<img class="app-avatar" src="${escapeHtml(manifest.avatarUrl)}" alt="">`
+    : `<span class="app-avatar" aria-hidden="true">${initial}</span>`;
+  const bot = manifest.bot
+    ? `<p class="consent-bot">Adds the bot <strong>${escapeHtml(manifest.displayName)}</strong>${manifest.botTitle ? ` <span class="bot-title">${escapeHtml(manifest.botTitle)}</span>` : ''} to the workspace.</p>`
+    : '';
+  const lead =
+    query.isReinstall === 'true' ? 'Reinstalling re-authorizes the app’s bot with the permissions below.' : 'Review what the app asks for before you allow it.';
+  const options = workspaces.map((w) => `<option value="${escapeHtml(w.id)}"${w.id === selected ? ' selected' : ''}>${escapeHtml(w.name)}</option>`).join('');
+  return `<div class="consent-app">${avatar}<div><h1>${escapeHtml(manifest.displayName)} wants access</h1>${bot}</div></div>
+<p class="muted">${lead}</p>
+${scopeList('What the bot may do', checked.botScopes)}${scopeList('What the app may do for you', checked.userScopes)}
+<form method="post" action="/access-request" class="consent-form">${hidden}<input type="hidden" name="csrf" value="${csrf}">
+<label for="workspaceId">Workspace</label><select id="workspaceId" name="workspaceId">${options}</select>
+<div class="actions"><button type="submit" name="decision" value="cancel" class="button">Cancel</button><button class="button primary" type="submit" name="decision" value="allow">Allow</button></div></form>`;
 }
 
 /** The consent screen (PROTOCOL.md 4.1): a signed-in person allows or cancels an app's request. */
@@ -79,21 +117,8 @@ export const consentRoutes: FastifyPluginAsyncZod<ConsentRoutesOptions> = async 
     }
     const workspaces = await users.listWorkspacesOfAccount(person.accountId);
     const selected = request.query.defaultWorkspaceId ?? person.workspaceId;
-    const hidden = Object.entries(request.query)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
-      .join('');
-    const manifest = checked.manifest;
-    const avatar = manifest.avatarUrl ? `<img src="${escapeHtml(manifest.avatarUrl)}" alt="">` : '';
-    const body = `<div class="app">${avatar}<h1>${escapeHtml(manifest.displayName)} wants access</h1></div>
-<p>${request.query.isReinstall === 'true' ? 'Reinstalling re-authorizes the app’s bot with the scopes below.' : 'Review what the app asks for.'}</p>
-${scopeList('As you', checked.userScopes)}${scopeList('As its bot', checked.botScopes)}
-<form method="post" action="/access-request">${hidden}<input type="hidden" name="csrf" value="${csrfFor(person)}">
-<label for="workspaceId">Workspace</label><select id="workspaceId" name="workspaceId">${workspaces
-      .map((w) => `<option value="${escapeHtml(w.id)}"${w.id === selected ? ' selected' : ''}>${escapeHtml(w.name)}</option>`)
-      .join('')}</select>
-<div class="actions"><button class="primary" type="submit" name="decision" value="allow">Allow</button><button type="submit" name="decision" value="cancel">Cancel</button></div></form>`;
-    return reply.type('text/html').send(page(`Authorize ${manifest.displayName}`, body));
+    const body = consentBody(checked, request.query, csrfFor(person), workspaces, selected);
+    return secureHtml(reply, redirectOrigin(checked.redirectUrl)).send(page(`Authorize ${checked.manifest.displayName}`, body));
   });
 
   app.post('/access-request', { schema: { tags: ['oauth'], summary: 'Consent decision (form post)', body: ConsentForm } }, async (request, reply) => {

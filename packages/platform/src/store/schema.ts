@@ -124,6 +124,12 @@ export interface Database {
   trigger_ephemerals: TriggerEphemeralsTable;
   socket_presence: SocketPresenceTable;
   socket_trigger_requests: SocketTriggerRequestsTable;
+  channel_posting: ChannelPostingTable;
+  custom_statuses: CustomStatusesTable;
+  user_groups: UserGroupsTable;
+  user_group_members: UserGroupMembersTable;
+  home_views: HomeViewsTable;
+  ephemeral_messages: EphemeralMessagesTable;
 }
 
 export interface AppsTable {
@@ -361,6 +367,68 @@ export interface OneTimeLoginsTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+/** A channel's posting permissions; no row means everyone may post (issue 16). */
+export interface ChannelPostingTable {
+  channel_id: string;
+  posting_group: 'EVERYONE' | 'ADMINS' | 'ADMINS_AND_SELECTED';
+  /** JSON array of people allowed besides admins. */
+  user_ids: string;
+  allow_threads: Flag;
+  allow_mentions: Flag;
+  updated_at: number;
+}
+
+export interface CustomStatusesTable {
+  user_id: string;
+  workspace_id: string;
+  code: string;
+  status: string;
+  expiration: string;
+  /** Epoch ms; 0 when it never expires. */
+  expires_at: number;
+  paused_notifications: Flag;
+  updated_at: number;
+}
+
+export interface UserGroupsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  handle: string;
+  description: string;
+  created_by: string;
+  disabled: Flag;
+  created_at: number;
+}
+
+export interface UserGroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface HomeViewsTable {
+  app_id: string;
+  user_id: string;
+  workspace_id: string;
+  /** JSON {blocks, title?, state?}. */
+  view: string;
+  updated_at: number;
+}
+
+/** Who sent an ephemeral message to whom (the message itself is pushed, never stored). */
+export interface EphemeralMessagesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  author_id: string;
+  /** The app whose token posted it; null when a person posted it. */
+  app_id: string | null;
+  /** JSON array of the people who still see it. */
+  recipients: string;
+  thread_root_id: string | null;
+  created_at: number;
 }
 
 /** Sign-in by e-mail code (pumble-cli `/lead`); see migration 021. */

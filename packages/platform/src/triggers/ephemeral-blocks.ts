@@ -34,9 +34,11 @@ export class EphemeralBlocks {
         author_id: message.author,
         recipients: JSON.stringify(recipients),
         blocks: JSON.stringify(message.blocks),
-        thread_root_id: message.threadReplyInfo?.threadRootId ?? null,
+        thread_root_id: message.threadReplyInfo?.rootId ?? null,
         created_at: now,
       })
+      // An edited ephemeral message (same id) replaces its blocks and recipients.
+      .onConflict((oc) => oc.column('id').doUpdateSet({ recipients: JSON.stringify(recipients), blocks: JSON.stringify(message.blocks) }))
       .execute();
   }
 

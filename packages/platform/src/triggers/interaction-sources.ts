@@ -40,7 +40,7 @@ export class InteractionSources {
         const message = await this.messages.get(caller, source.channelId, source.sourceId);
         const target = await this.installed.byBotUser(caller.workspaceId, message.author);
         if (!target) throw new SwitchboardError('not_found', 'No app message with that id.');
-        const threadRootId = message.threadReplyInfo?.threadRootId;
+        const threadRootId = message.threadReplyInfo?.rootId;
         return { target, blocks: message.blocks ?? [], channelId: source.channelId, ...(threadRootId ? { threadRootId } : {}) };
       }
       case 'VIEW': {

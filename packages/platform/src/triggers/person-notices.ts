@@ -34,7 +34,7 @@ export class PersonNotices {
       timestamp: new Date(now).toISOString(),
       timestampMilli: now,
       ephemeral: true,
-      ...(place.threadRootId ? { threadReplyInfo: { threadRootId: place.threadRootId } } : {}),
+      ...(place.threadRootId ? { threadReplyInfo: { rootId: place.threadRootId } } : {}),
     };
     this.bus.publish([{ type: 'message.ephemeral', workspaceId: place.workspaceId, audience: { userIds: [place.userId] }, data: { message } }]);
   }

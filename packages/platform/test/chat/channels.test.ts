@@ -55,6 +55,11 @@ for (const dialect of await dialects()) {
           description: 'Pixels',
           isMember: true,
           isArchived: false,
+          isMuted: false,
+          isHidden: false,
+          postingPermissions: { allowThreads: true, allowMentions: true, postingPermissionsGroup: 'EVERYONE', workspaceUserIds: [] },
+          desktopNotificationPreferences: 'ALL',
+          mobileNotificationPreferences: 'ALL',
         },
         users: [alice.workspaceUserId],
       });
@@ -116,7 +121,10 @@ for (const dialect of await dialects()) {
     it('lets members add people; outsiders and unknown ids are refused', async () => {
       const secret = await create(alice, 'PRIVATE');
       const added = await api(alice, 'POST', `/v1/channels/${secret}/users`, { userIds: [bob.workspaceUserId, bob.workspaceUserId] });
-      expect(added.body.users).toEqual([alice.workspaceUserId, bob.workspaceUserId]);
+      // Pumble's UsersAddedToChannel: who was actually added (again: nobody).
+      expect(added.body).toEqual({ channelId: secret, addedUserIds: [bob.workspaceUserId] });
+      expect((await api(alice, 'POST', `/v1/channels/${secret}/users`, { userIds: [bob.workspaceUserId] })).body).toEqual({ channelId: secret, addedUserIds: [] });
+      expect((await api<ChannelInfo>(alice, 'GET', `/v1/channels/${secret}`)).body.users).toEqual([alice.workspaceUserId, bob.workspaceUserId]);
       expect(await listIds(bob)).toContain(secret);
       expect((await api(bob, 'GET', `/v1/channels/${secret}/messages`)).status).toBe(200);
       expectError(await api(alice, 'POST', `/v1/channels/${secret}/users`, { userIds: ['000000000000000000000000'] }), 404, 'not_found');

@@ -1,4 +1,4 @@
-import { ChannelInfo, ChannelType } from '@switchboard/protocol';
+import { ChannelInfo, ChannelType, PostingPermissions, UsersAddedToChannel } from '@switchboard/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Authenticator, actorOf } from '../../auth/authenticate.js';
@@ -93,10 +93,10 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ channels: ChannelsService; 
     {
       schema: {
         tags,
-        summary: 'Add people to a channel',
+        summary: 'Add people to a channel; answers who was actually added',
         params: ChannelParams,
-        body: z.object({ userIds: z.array(Id).min(1).max(1000) }),
-        response: { 200: ChannelInfo, ...errorResponses },
+        body: z.object({ userIds: z.array(Id).min(1).max(1000), inviteMessageId: Id.optional(), addEachWorkspaceUser: z.boolean().optional() }),
+        response: { 200: UsersAddedToChannel, ...errorResponses },
       },
     },
     async (request) => channels.addMembers(actorOf(request), request.params.channelId, request.body.userIds),
@@ -132,6 +132,26 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ channels: ChannelsService; 
       await channels.removeMember(actor, request.params.channelId, actor.userId);
       return reply.status(204).send(null);
     },
+  );
+
+  app.put(
+    '/v1/channels/:channelId/postingPermissions',
+    {
+      schema: {
+        tags,
+        summary: 'Owners and admins choose who may post (everyone, admins, admins plus listed people)',
+        params: ChannelParams,
+        body: PostingPermissions.partial().strict(),
+        response: { 200: ChannelInfo, ...errorResponses },
+      },
+    },
+    async (request) => channels.setPostingPermissions(actorOf(request), request.params.channelId, request.body),
+  );
+
+  app.get(
+    '/v1/channels/direct/list',
+    { schema: { tags, summary: 'The caller’s direct and group conversations', response: { 200: z.array(ChannelInfo), ...errorResponses } } },
+    async (request) => channels.list(actorOf(request), ['DIRECT']),
   );
 
   app.post(

@@ -1,19 +1,25 @@
-import { type ChannelInfo, SwitchboardError } from '@switchboard/protocol';
+import { type ChannelInfo, type PostingPermissions, SwitchboardError, type UsersAddedToChannel } from '@switchboard/protocol';
 import type { Clock } from '../../clock.js';
 import { newId } from '../../store/ids.js';
 import type { ChannelsTable, ChannelType, WorkspaceRole } from '../../store/schema.js';
 import type { ChangeBus } from '../changes.js';
 import type { UsersStore } from '../users/users-store.js';
 import { toChannel } from '../views.js';
+import { assertMayPost, type PostKind, PostingCache } from './posting-rules.js';
 import { MembershipCache } from './access-cache.js';
 import type { ChannelsStore } from './channels-store.js';
 
-/** The caller as the chat core sees it: a person or (later) an app acting as a user. */
+/** The caller as the chat core sees it: a person, or an app acting as a person or as its bot. */
 export interface ChatCaller {
   workspaceId: string;
   userId: string;
   role: WorkspaceRole;
+  /** Set when an app calls (its token's app). */
+  appId?: string;
 }
+
+/** What the caller is about to do in a channel (`post` checks the channel's posting permissions). */
+export type ChannelAction = PostKind | 'ephemeral' | 'edit' | 'react';
 
 export interface NewChannel {
   name: string;
@@ -32,6 +38,7 @@ export function normaliseChannelName(name: string): string {
 /** Channels: who may see, join, post, manage. Private channels and DMs are invisible to outsiders. */
 export class ChannelsService {
   private readonly memberships = new MembershipCache();
+  private readonly posting = new PostingCache();
 
   constructor(
     private readonly store: ChannelsStore,
@@ -41,6 +48,7 @@ export class ChannelsService {
   ) {
     // Membership and archive changes committed through the bus drop the cache right after commit.
     bus.addSink(this.memberships);
+    bus.addSink(this.posting);
   }
 
   /** The channel if the caller may read it; 404 otherwise so private channels don't leak. */
@@ -57,22 +65,83 @@ export class ChannelsService {
     return { channel, isMember };
   }
 
-  /** The channel if the caller may post in it. */
-  async postable(caller: ChatCaller, channelId: string): Promise<ChannelsTable> {
+  /**
+   * The channel if the caller may act in it. People act where they are members. A bot acts in
+   * any public, private or direct channel of its workspace without being (or becoming) a member,
+   * as Pumble lets a bot with `messages:write` (the route checked the scope); a channel whose
+   * posting is restricted refuses it all the same unless it was listed.
+   */
+  async postable(caller: ChatCaller, channelId: string, action: ChannelAction = 'message'): Promise<ChannelsTable> {
+    const channel = caller.role === 'bot' ? await this.inWorkspace(caller, channelId) : await this.memberChannel(caller, channelId);
+    if (channel.is_archived === 1) throw new SwitchboardError('channel_archived', 'The channel is archived.');
+    if (action === 'message' || action === 'reply') assertMayPost(await this.postingOf(channelId), caller, action);
+    return channel;
+  }
+
+  private async memberChannel(caller: ChatCaller, channelId: string): Promise<ChannelsTable> {
     const { channel, isMember } = await this.readable(caller, channelId);
     if (!isMember) throw new SwitchboardError('not_in_channel', 'Join the channel before posting in it.');
-    if (channel.is_archived === 1) throw new SwitchboardError('channel_archived', 'The channel is archived.');
     return channel;
+  }
+
+  private async inWorkspace(caller: ChatCaller, channelId: string): Promise<ChannelsTable> {
+    const cached = this.memberships.get(channelId, caller.userId, this.clock.now());
+    if (cached && cached.workspace_id === caller.workspaceId) return cached;
+    const channel = await this.store.find(channelId);
+    if (!channel || channel.workspace_id !== caller.workspaceId) throw new SwitchboardError('not_found', 'No such channel.');
+    return channel;
+  }
+
+  private async postingOf(channelId: string) {
+    const now = this.clock.now();
+    const hit = this.posting.get(channelId, now);
+    if (hit) return hit.posting ?? undefined;
+    const ticket = this.posting.ticket();
+    const row = await this.store.postingOf(channelId);
+    this.posting.set(ticket, channelId, row, now);
+    return row;
+  }
+
+  /** The channel's members, for a caller already allowed to act there. */
+  members(channelId: string): Promise<string[]> {
+    return this.store.members(channelId);
+  }
+
+  /** Owners and admins set who may post in a public or private channel. */
+  async setPostingPermissions(caller: ChatCaller, channelId: string, permissions: Partial<PostingPermissions>): Promise<ChannelInfo> {
+    const { channel } = await this.readable(caller, channelId);
+    if (!isAdmin(caller.role)) throw new SwitchboardError('forbidden', 'Only owners and admins change who may post.');
+    if (channel.type === 'DIRECT' || channel.type === 'SELF') throw new SwitchboardError('forbidden', 'Direct channels have no posting permissions.');
+    const current = await this.store.postingOf(channelId);
+    const next = {
+      posting_group: permissions.postingPermissionsGroup ?? current?.posting_group ?? 'EVERYONE',
+      user_ids: JSON.stringify(
+        permissions.workspaceUserIds ? [...(await this.users.activeUserIds(caller.workspaceId, permissions.workspaceUserIds))] : JSON.parse(current?.user_ids ?? '[]'),
+      ),
+      allow_threads: (permissions.allowThreads ?? (current ? current.allow_threads === 1 : true)) ? 1 : 0,
+      allow_mentions: (permissions.allowMentions ?? (current ? current.allow_mentions === 1 : true)) ? 1 : 0,
+    } as const;
+    await this.bus.commit(async (trx, record) => {
+      await this.store.setPosting(trx, { channel_id: channelId, ...next, updated_at: this.clock.now() });
+      record({
+        type: 'channel.updated',
+        workspaceId: caller.workspaceId,
+        audience: channel.type === 'PUBLIC' ? { workspaceId: caller.workspaceId } : { channelId },
+        data: { channel: toChannel(channel, undefined, { channel_id: channelId, ...next, updated_at: 0 }), updatedBy: caller.userId },
+      });
+    });
+    return this.info(caller, channelId);
   }
 
   async list(caller: ChatCaller, types: readonly ChannelType[]): Promise<ChannelInfo[]> {
     const rows = await this.store.listVisible(caller.workspaceId, caller.userId, types);
-    return rows.map((row) => ({ channel: toChannel(row, row.member !== null) }));
+    const posting = await this.store.postingOfMany(rows.map((row) => row.id));
+    return rows.map(({ member, ...row }) => ({ channel: toChannel(row, member !== null, posting.get(row.id)) }));
   }
 
   async info(caller: ChatCaller, channelId: string): Promise<ChannelInfo> {
     const { channel, isMember } = await this.readable(caller, channelId);
-    return { channel: toChannel(channel, isMember), users: await this.store.members(channelId) };
+    return { channel: toChannel(channel, isMember, await this.store.postingOf(channelId)), users: await this.store.members(channelId) };
   }
 
   async create(caller: ChatCaller, input: NewChannel): Promise<ChannelInfo> {
@@ -156,13 +225,15 @@ export class ChannelsService {
   }
 
   /** Members add people to PUBLIC/PRIVATE channels; DMs never change membership. */
-  async addMembers(caller: ChatCaller, channelId: string, userIds: readonly string[]): Promise<ChannelInfo> {
-    const channel = await this.postable(caller, channelId);
+  /** Answers who was actually added (Pumble's UsersAddedToChannel): people already in are left out. */
+  async addMembers(caller: ChatCaller, channelId: string, userIds: readonly string[]): Promise<UsersAddedToChannel> {
+    const channel = await this.memberChannel(caller, channelId);
+    if (channel.is_archived === 1) throw new SwitchboardError('channel_archived', 'The channel is archived.');
     if (channel.type === 'DIRECT' || channel.type === 'SELF') throw new SwitchboardError('forbidden', 'Direct channels keep their participants.');
     const active = await this.users.activeUserIds(caller.workspaceId, userIds);
     if (active.size !== new Set(userIds).size) throw new SwitchboardError('not_found', 'Some of those people are not in this workspace.');
-    await this.addMembersUnchecked(caller, channel, [...active]);
-    return this.info(caller, channelId);
+    const added = await this.addMembersUnchecked(caller, channel, [...active]);
+    return { channelId, addedUserIds: added };
   }
 
   /** Leave (removing yourself) or remove someone (channel creator or a workspace admin). */
@@ -198,8 +269,8 @@ export class ChannelsService {
     return this.info(caller, channelId);
   }
 
-  private async addMembersUnchecked(caller: ChatCaller, channel: ChannelsTable, userIds: readonly string[]): Promise<void> {
-    await this.bus.commit(async (trx, record) => {
+  private async addMembersUnchecked(caller: ChatCaller, channel: ChannelsTable, userIds: readonly string[]): Promise<string[]> {
+    return this.bus.commit(async (trx, record) => {
       const added = await this.store.addMembers(trx, channel.id, userIds, this.clock.now());
       for (const userId of added) {
         record({
@@ -209,6 +280,7 @@ export class ChannelsService {
           data: { channelId: channel.id, userId, addedBy: caller.userId, channel: toChannel(channel) },
         });
       }
+      return added;
     });
   }
 }

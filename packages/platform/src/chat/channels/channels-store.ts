@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ChannelsTable, ChannelType, Database } from '../../store/schema.js';
+import type { ChannelPostingTable, ChannelsTable, ChannelType, Database } from '../../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -23,6 +23,24 @@ export class ChannelsStore {
     if (!row) return undefined;
     const { member, ...channel } = row;
     return { channel, isMember: member !== null };
+  }
+
+  postingOf(channelId: string, db: Db = this.db): Promise<ChannelPostingTable | undefined> {
+    return db.selectFrom('channel_posting').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
+  }
+
+  /** Posting permissions of several channels at once (channel lists). */
+  async postingOfMany(channelIds: readonly string[]): Promise<Map<string, ChannelPostingTable>> {
+    if (channelIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('channel_posting').selectAll().where('channel_id', 'in', [...channelIds]).execute();
+    return new Map(rows.map((row) => [row.channel_id, row]));
+  }
+
+  /** Stores posting permissions; EVERYONE with threads and mentions allowed removes the row. */
+  async setPosting(db: Db, row: ChannelPostingTable): Promise<void> {
+    await db.deleteFrom('channel_posting').where('channel_id', '=', row.channel_id).execute();
+    const isDefault = row.posting_group === 'EVERYONE' && row.allow_threads === 1 && row.allow_mentions === 1 && row.user_ids === '[]';
+    if (!isDefault) await db.insertInto('channel_posting').values(row).execute();
   }
 
   findByName(workspaceId: string, name: string) {

@@ -14,9 +14,16 @@ const PageQuery = z.object({
   strategy: z.enum(['BEFORE', 'AFTER']).default('BEFORE'),
 });
 const EditBody = z
-  .object({ text: z.string().max(40_000), blocks: z.array(z.unknown()).max(100), attachments: z.array(z.unknown()).max(100) })
+  .object({
+    text: z.string().max(40_000),
+    blocks: z.array(z.unknown()).max(100),
+    attachments: z.array(z.unknown()).max(100),
+    // Present on Pumble's editEphemeralMessage (same path): who sees the new version.
+    ephemeral: z.object({ threadRootId: Id.optional(), sendToUsers: z.array(Id).min(1).max(1000) }),
+  })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'Send text, blocks or attachments to change.');
+const AttachmentsBody = z.object({ attachments: z.array(z.unknown()).max(100) });
 const ReactionBody = z.object({
   code: z.string().regex(/^:[a-z0-9_+-]{1,64}:$/, 'A reaction code looks like :thumbsup:'),
 });
@@ -74,7 +81,7 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService; 
         summary: 'A page of a thread’s replies, oldest first',
         params: OneMessage,
         querystring: PageQuery,
-        response: { 200: MessagePage, ...errorResponses },
+        response: { 200: z.array(Message), ...errorResponses },
       },
     },
     async (request) =>
@@ -83,8 +90,29 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService; 
 
   app.put(
     '/v1/channels/:channelId/messages/:messageId',
-    { schema: { tags, summary: 'Edit your message', params: OneMessage, body: EditBody, response: { 200: Message, ...errorResponses } } },
-    async (request) => messages.edit(actorOf(request), request.params.channelId, request.params.messageId, request.body),
+    {
+      schema: {
+        tags,
+        summary: 'Edit your message (with `ephemeral`, edit an ephemeral message you sent)',
+        params: OneMessage,
+        body: EditBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { channelId, messageId } = request.params;
+      const { ephemeral, ...content } = request.body;
+      if (ephemeral) return messages.editEphemeral(actorOf(request), channelId, messageId, { ...content, text: content.text ?? '', ephemeral });
+      return messages.edit(actorOf(request), channelId, messageId, content);
+    },
+  );
+
+  app.put(
+    '/v1/channels/:channelId/messages/:messageId/attachments',
+    {
+      schema: { tags, summary: 'Replace the attachments of your message', params: OneMessage, body: AttachmentsBody, response: { 200: Message, ...errorResponses } },
+    },
+    async (request) => messages.editAttachments(actorOf(request), request.params.channelId, request.params.messageId, request.body.attachments),
   );
 
   app.delete(
@@ -101,7 +129,7 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService; 
     {
       schema: {
         tags,
-        summary: 'Withdraw an ephemeral message',
+        summary: 'Withdraw an ephemeral message you sent (or dismiss one sent to you, for yourself)',
         params: OneMessage,
         body: z.object({ threadRootId: Id.optional(), deleteForUsers: z.array(Id).min(1).max(1000) }),
         response: { 204: z.null(), ...errorResponses },

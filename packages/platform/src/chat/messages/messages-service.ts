@@ -4,19 +4,19 @@ import { newId } from '../../store/ids.js';
 import type { MessagesTable } from '../../store/schema.js';
 import type { ChangeBus } from '../changes.js';
 import type { ChannelsService, ChatCaller } from '../channels/channels-service.js';
+import { GroupMentionResolver } from '../user-groups/group-mentions.js';
+import { UserGroupsStore } from '../user-groups/user-groups-store.js';
 import { toMessage } from '../views.js';
+import { EphemeralLedger } from './ephemeral-ledger.js';
+import { type EphemeralEdit, type EphemeralObserver, EphemeralService } from './ephemeral-service.js';
 import type { MessagesStore, PageDirection } from './messages-store.js';
+
+export type { EphemeralEdit, EphemeralObserver } from './ephemeral-service.js';
 
 export interface PageQuery {
   limit: number;
   cursor?: string;
   strategy: PageDirection;
-}
-
-/** Told about ephemeral messages before they are pushed (the triggers room keeps those with blocks clickable). */
-export interface EphemeralObserver {
-  remember(message: Message, recipients: readonly string[]): Promise<void>;
-  forget(messageId: string, userIds: readonly string[]): Promise<void>;
 }
 
 export interface EditBody {
@@ -47,23 +47,29 @@ function assertShallow(...values: (unknown[] | undefined)[]): void {
 
 /** Posting, threads, edits, deletes, history, ephemeral messages and reactions. */
 export class MessagesService {
+  private readonly ephemerals: EphemeralService;
+  private readonly mentions: GroupMentionResolver;
+
   constructor(
     private readonly store: MessagesStore,
     private readonly channels: ChannelsService,
     private readonly bus: ChangeBus,
     private readonly clock: Clock,
-    private readonly ephemerals?: EphemeralObserver,
-  ) {}
+    observer?: EphemeralObserver,
+  ) {
+    this.ephemerals = new EphemeralService(store, new EphemeralLedger(store.db), channels, bus, clock, observer);
+    this.mentions = new GroupMentionResolver(new UserGroupsStore(store.db));
+  }
 
   /** Posts to a channel, or replies in a thread when `threadRootId` is given. */
   async post(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
-    const channel = await this.channels.postable(caller, channelId);
     assertShallow(body.blocks, body.attachments, body.files);
     // Checked before the ephemeral branch: an empty ephemeral message is just as empty.
     if (!body.text.trim() && !body.blocks?.length && !body.attachments?.length && !body.files?.length) {
       throw new SwitchboardError('validation_failed', 'A message needs text, blocks, attachments or files.');
     }
-    if (body.ephemeral) return this.postEphemeral(caller, channelId, body, threadRootId);
+    if (body.ephemeral) return this.ephemerals.post(caller, channelId, body, threadRootId);
+    const channel = await this.channels.postable(caller, channelId, threadRootId ? 'reply' : 'message');
     const now = this.clock.now();
     const row: MessagesTable = {
       id: newId(now),
@@ -83,7 +89,10 @@ export class MessagesService {
       created_at: now,
     };
     const message = toMessage(row);
-    const created = { type: 'message.created', workspaceId: row.workspace_id, audience: { channelId }, data: { message, channelType: channel.type } } as const;
+    // `@group` mentions travel with the change, so pages can notify the group's members.
+    const mentions = await this.mentions.resolve(row.workspace_id, body.text, body.blocks);
+    const data = { message, channelType: channel.type, ...(mentions ? { mentions } : {}) };
+    const created = { type: 'message.created', workspaceId: row.workspace_id, audience: { channelId }, data } as const;
     if (!threadRootId) {
       // A channel post is one INSERT: no transaction needed around it (unless a sink writes too).
       await this.bus.commitStatement([created], (db) => this.store.insert(db, row));
@@ -101,56 +110,15 @@ export class MessagesService {
     return message;
   }
 
-  /** Visible to the named channel members only; never stored, pushed live. */
-  private async postEphemeral(caller: ChatCaller, channelId: string, body: PostMessageBody, threadRootId?: string): Promise<Message> {
-    const info = await this.channels.info(caller, channelId);
-    if (threadRootId) {
-      const root = await this.store.find(threadRootId);
-      if (!root || root.channel_id !== channelId || root.deleted_at !== null || root.thread_root_id !== null) {
-        throw new SwitchboardError('not_found', 'No such thread root in this channel.');
-      }
-    }
-    const members = new Set(info.users ?? []);
-    const recipients = [...new Set(body.ephemeral?.sendToUsers ?? [])].filter((id) => members.has(id));
-    if (recipients.length === 0) throw new SwitchboardError('validation_failed', 'None of sendToUsers is a member of the channel.');
-    const now = this.clock.now();
-    const message: Message = {
-      ...toMessage({
-        id: newId(now),
-        workspace_id: caller.workspaceId,
-        channel_id: channelId,
-        author_id: caller.userId,
-        text: body.text,
-        blocks: json(body.blocks),
-        attachments: json(body.attachments),
-        files: null,
-        thread_root_id: threadRootId ?? null,
-        reply_count: 0,
-        last_reply_at: null,
-        subtype: null,
-        edited_at: null,
-        deleted_at: null,
-        created_at: now,
-      }),
-      ephemeral: true,
-    };
-    await this.ephemerals?.remember(message, recipients);
-    this.bus.publish([{ type: 'message.ephemeral', workspaceId: caller.workspaceId, audience: { userIds: recipients }, data: { message } }]);
-    return message;
+  /** Withdraws an ephemeral message (its sender, for anyone; a recipient, for themself). */
+  deleteEphemeral(caller: ChatCaller, channelId: string, messageId: string, deleteForUsers: readonly string[], threadRootId?: string): Promise<void> {
+    return this.ephemerals.withdraw(caller, channelId, messageId, deleteForUsers, threadRootId);
   }
 
-  /** Withdraws an ephemeral message from the named people's screens. */
-  async deleteEphemeral(caller: ChatCaller, channelId: string, messageId: string, deleteForUsers: readonly string[], threadRootId?: string) {
-    await this.channels.readable(caller, channelId);
-    await this.ephemerals?.forget(messageId, deleteForUsers);
-    this.bus.publish([
-      {
-        type: 'message.ephemeral_deleted',
-        workspaceId: caller.workspaceId,
-        audience: { userIds: [...new Set(deleteForUsers)] },
-        data: { channelId, messageId, threadRootId: threadRootId ?? null },
-      },
-    ]);
+  /** Pumble's `editEphemeralMessage`: a PUT on the message path whose body carries `ephemeral`. */
+  editEphemeral(caller: ChatCaller, channelId: string, messageId: string, body: EphemeralEdit): Promise<Message> {
+    assertShallow(body.blocks, body.attachments);
+    return this.ephemerals.edit(caller, channelId, messageId, body);
   }
 
   async get(caller: ChatCaller, channelId: string, messageId: string): Promise<Message> {
@@ -165,13 +133,14 @@ export class MessagesService {
     return this.pageOf({ channelId }, query);
   }
 
-  async replies(caller: ChatCaller, channelId: string, rootId: string, query: PageQuery): Promise<MessagePage> {
+  /** A thread's replies as a bare array, oldest first (Pumble's `fetchThreadReplies`). */
+  async replies(caller: ChatCaller, channelId: string, rootId: string, query: PageQuery): Promise<Message[]> {
     await this.get(caller, channelId, rootId);
-    return this.pageOf({ threadRootId: rootId }, query);
+    return (await this.pageOf({ threadRootId: rootId }, query)).messages;
   }
 
   async edit(caller: ChatCaller, channelId: string, messageId: string, body: EditBody): Promise<Message> {
-    const channel = await this.channels.postable(caller, channelId);
+    const channel = await this.channels.postable(caller, channelId, 'edit');
     assertShallow(body.blocks, body.attachments);
     const now = this.clock.now();
     const updated = await this.bus.commit(async (trx, record) => {
@@ -196,8 +165,15 @@ export class MessagesService {
     return updated;
   }
 
+  /** Pumble's `editAttachments`: replaces a message's attachments (its author only). */
+  editAttachments(caller: ChatCaller, channelId: string, messageId: string, attachments: unknown[]): Promise<Message> {
+    return this.edit(caller, channelId, messageId, { attachments });
+  }
+
   async delete(caller: ChatCaller, channelId: string, messageId: string): Promise<void> {
-    const { channel } = await this.channels.readable(caller, channelId);
+    // A bot deletes its own posts wherever it may post (it need not be a member).
+    const channel =
+      caller.role === 'bot' ? await this.channels.postable(caller, channelId, 'edit') : (await this.channels.readable(caller, channelId)).channel;
     const now = this.clock.now();
     await this.bus.commit(async (trx, record) => {
       const row = await this.store.find(messageId, trx);
@@ -219,7 +195,7 @@ export class MessagesService {
   async react(caller: ChatCaller, messageId: string, code: string, add: boolean): Promise<void> {
     const target = await this.store.find(messageId);
     if (!target || target.workspace_id !== caller.workspaceId || target.deleted_at !== null) throw new SwitchboardError('not_found', 'No such message.');
-    await this.channels.postable(caller, target.channel_id);
+    await this.channels.postable(caller, target.channel_id, 'react');
     const now = this.clock.now();
     await this.bus.commit(async (trx, record) => {
       const changed = add

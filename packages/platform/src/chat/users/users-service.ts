@@ -45,17 +45,20 @@ export class UsersService {
   async workspace(caller: Caller): Promise<Workspace> {
     const row = await this.store.findWorkspace(caller.workspaceId);
     if (!row) throw new SwitchboardError('not_found', 'The workspace no longer exists.');
-    return { id: row.id, name: row.name };
+    // Pumble's Workspace: the id doubles as the unique identifier; no preset statuses (yet).
+    return { id: row.id, name: row.name, customStatusDefinitions: [], uniqueIdentifier: row.id };
   }
 
   async list(caller: Caller): Promise<WorkspaceUser[]> {
-    return (await this.store.listUsers(caller.workspaceId)).map(toWorkspaceUser);
+    const [rows, statuses] = await Promise.all([this.store.listUsers(caller.workspaceId), this.store.statusesOf(caller.workspaceId)]);
+    const now = this.clock.now();
+    return rows.map((row) => toWorkspaceUser(row, statuses.get(row.id), now));
   }
 
   async get(caller: Caller, userId: string): Promise<WorkspaceUser> {
     const row = await this.store.findUser(userId);
     if (!row || row.workspace_id !== caller.workspaceId) throw new SwitchboardError('not_found', 'No such user in this workspace.');
-    return toWorkspaceUser(row);
+    return toWorkspaceUser(row, await this.store.statusOf(userId), this.clock.now());
   }
 
   /** Creates a workspace with its owner and a #general channel, in one transaction. */
@@ -141,14 +144,16 @@ export class UsersService {
     if (!self && !isAdmin(caller.role)) throw new SwitchboardError('forbidden', 'You can only edit your own profile.');
     if (target.role === 'owner' && caller.role !== 'owner' && !self) throw new SwitchboardError('forbidden', 'Only an owner edits an owner.');
     if (target.role === 'bot' && (patch.role || patch.status)) throw new SwitchboardError('forbidden', 'Bots are managed through their app.');
-    await this.store.updateUser(this.store.db, userId, {
+    const changes = {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.avatar !== undefined ? { avatar: patch.avatar } : {}),
       ...(patch.timeZoneId !== undefined ? { time_zone_id: patch.timeZoneId } : {}),
       ...(patch.title !== undefined ? { title: patch.title } : {}),
       ...(patch.role !== undefined ? { role: patch.role } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
-    });
+    };
+    // An empty patch changes nothing (an UPDATE with nothing to set is a database error).
+    if (Object.keys(changes).length > 0) await this.store.updateUser(this.store.db, userId, changes);
     if (patch.status === 'DEACTIVATED') await this.sessions.revokeUser(userId);
     return this.get(caller, userId);
   }

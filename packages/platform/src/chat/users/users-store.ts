@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AccountsTable, Database, WorkspaceUsersTable } from '../../store/schema.js';
+import type { AccountsTable, CustomStatusesTable, Database, WorkspaceUsersTable } from '../../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -41,6 +41,23 @@ export class UsersStore {
       .where('id', 'in', [...ids])
       .execute();
     return new Set(rows.map((r) => r.id));
+  }
+
+  statusOf(userId: string): Promise<CustomStatusesTable | undefined> {
+    return this.db.selectFrom('custom_statuses').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  async statusesOf(workspaceId: string): Promise<Map<string, CustomStatusesTable>> {
+    const rows = await this.db.selectFrom('custom_statuses').selectAll().where('workspace_id', '=', workspaceId).execute();
+    return new Map(rows.map((row) => [row.user_id, row]));
+  }
+
+  /** Sets (or, with `undefined`, clears) a person's custom status. */
+  async setStatus(userId: string, row: CustomStatusesTable | undefined): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('custom_statuses').where('user_id', '=', userId).execute();
+      if (row) await trx.insertInto('custom_statuses').values(row).execute();
+    });
   }
 
   findAccountByEmail(email: string, db: Db = this.db) {

@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'preact/hooks';
+import { isDirect } from '../state/channel-names.js';
+import { chat } from '../state/chat-store.js';
+import { channelPath, navigate, useRoute } from '../state/router.js';
+import { useChat } from '../state/use-chat.js';
+import { AppsPage } from './AppsPage.js';
+import { ChannelView } from './ChannelView.js';
+import { Dialogs } from './Dialogs.js';
+import { type DialogName, Sidebar } from './Sidebar.js';
+import { ThreadPanel } from './ThreadPanel.js';
+
+/** The page: sidebar, the routed view (a channel with its thread, or Configure Apps), dialogs and notices. */
+export function App() {
+  const state = useChat();
+  const route = useRoute();
+  const [dialog, setDialog] = useState<DialogName>();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    chat
+      .init()
+      .then(() => setReady(true))
+      .catch((e: Error) => chat.notify(e.message));
+  }, []);
+
+  // `/`: the first channel (#general when there is one).
+  useEffect(() => {
+    if (route.view !== 'home' || state.channels.length === 0) return;
+    const joined = state.channels.filter((c) => c.channel.isMember !== false && !isDirect(c));
+    const first = joined.find((c) => c.channel.name === 'general') ?? joined[0] ?? state.channels[0];
+    navigate(channelPath(first.channel.id), true);
+  }, [route.view, state.channels]);
+
+  const channelId = route.view === 'channel' ? route.channelId : undefined;
+  const threadOpen = route.view === 'channel' && route.rootId !== undefined;
+  return (
+    <div class={`layout${menuOpen ? ' menu-open' : ''}${threadOpen ? ' thread-open' : ''}`}>
+      <a class="skip-link" href="#main">
+        Skip to messages
+      </a>
+      <Sidebar activeChannelId={channelId} appsActive={route.view === 'apps'} onDialog={setDialog} onNavigate={() => setMenuOpen(false)} />
+      <button type="button" class="scrim" aria-label="Close channel list" tabIndex={-1} onClick={() => setMenuOpen(false)} />
+      <main id="main" class="main">
+        {!ready && <div class="splash">Loading…</div>}
+        {ready && route.view === 'apps' && <AppsPage onMenu={() => setMenuOpen(true)} />}
+        {ready && route.view === 'channel' && <ChannelView channelId={route.channelId} onMenu={() => setMenuOpen(true)} />}
+      </main>
+      {ready && route.view === 'channel' && route.rootId && <ThreadPanel channelId={route.channelId} rootId={route.rootId} />}
+      <Dialogs open={dialog} onClose={() => setDialog(undefined)} />
+      {state.notice && (
+        <div class="toast" role="alert">
+          <span>{state.notice}</span>
+          <button type="button" class="icon-button" aria-label="Dismiss notice" onClick={() => chat.notify(undefined)}>
+            ✕
+          </button>
+        </div>
+      )}
+      {state.live === 'offline' && (
+        <div class="connection-banner" role="status">
+          Reconnecting…
+        </div>
+      )}
+    </div>
+  );
+}
