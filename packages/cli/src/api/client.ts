@@ -91,11 +91,10 @@ export class ApiClient {
     );
     const body = await readBody(response);
     if (!response.ok) {
-      throw new ApiError(
-        response.status,
-        String(body?.code ?? 'invalid_grant'),
-        'Your sign-in has expired or was ended.',
-        body,
+      // Whatever the status, the way out is the same: sign in again.
+      throw new CliError(
+        `Your sign-in has expired or was ended (${String(body?.code ?? response.status)}).`,
+        ExitCode.NotSignedIn,
         'Run `switchboard login` again.',
       );
     }
