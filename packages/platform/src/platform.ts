@@ -61,6 +61,8 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       const bound = new URL(address);
       if (bound.hostname === '0.0.0.0' || bound.hostname === '[::]') bound.hostname = '127.0.0.1';
       baseUrl = config.publicUrl ?? bound.origin;
+      services.files.setPublicBase(baseUrl);
+      services.scheduled.poster.start();
       return baseUrl;
     },
     url: () => baseUrl,
@@ -70,6 +72,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       services.realtime.closeAll();
       await services.socketMode.stop();
       await app.close();
+      await services.scheduled.poster.stop();
       await services.dispatcher.stop();
       await services.httpTransport.close();
       await services.attemptLog.close();

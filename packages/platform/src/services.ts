@@ -51,6 +51,10 @@ import { createTriggers, type Triggers } from './triggers/index.js';
 import type { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
 import { createWebhooks, type WebhooksService } from './webhooks/index.js';
+import { createFiles, type FilesService } from './files/index.js';
+import { MessageFilesSink } from './files/message-files-sink.js';
+import { createScheduledMessages, type ScheduledMessagesRoom } from './scheduled/index.js';
+import { createSearch, type SearchService } from './search/index.js';
 import { verifyEndpoint } from './webhooks/verification.js';
 
 /** Every service of a platform node, wired once (routes → services → stores). */
@@ -97,6 +101,11 @@ export interface PlatformServices {
   socketMode: SocketMode;
   /** Wake-ups between nodes on one PostgreSQL schema; a no-op on SQLite. */
   cluster: ClusterBus;
+  /** Uploads, files on messages, downloads. */
+  files: FilesService;
+  /** Scheduled messages: the owner's API and the poster this node runs. */
+  scheduled: ScheduledMessagesRoom;
+  search: SearchService;
 }
 
 export function createServices(config: PlatformConfig, store: Store, serverKey: Buffer, clock: Clock, log: FastifyBaseLogger): PlatformServices {
@@ -126,6 +135,11 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const users = new UsersService(usersStore, bus, clock, sessions);
   const channels = new ChannelsService(channelsStore, usersStore, bus, clock);
   const messages = new MessagesService(new MessagesStore(store.db), channels, bus, clock, new EphemeralBlocks(store.db, clock));
+  // Files resolve on a new message before the event outbox sink (added below) writes its events.
+  const files = createFiles(store, serverKey, channels, clock, config);
+  bus.addSink(new MessageFilesSink(files));
+  const scheduled = createScheduledMessages({ store, bus, channels, messages, files, clock, pollIntervalMs: config.scheduledPollIntervalMs, log });
+  const search = createSearch(store);
   const customStatus = new CustomStatusService(usersStore, users, clock);
   const userGroups = new UserGroupsService(new UserGroupsStore(store.db), usersStore, clock);
   const homeViews = new HomeViewsService(new HomeViewsStore(store.db), usersStore, clock);
@@ -267,5 +281,8 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     socketHub: socketMode.hub,
     socketMode,
     cluster,
+    files,
+    scheduled,
+    search,
   };
 }
