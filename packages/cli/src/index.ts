@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { appsCommand } from './commands/apps.js';
+import { devCommand } from './commands/dev.js';
+import { initCommand } from './commands/init.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { serveCommand } from './commands/serve.js';
@@ -9,6 +11,8 @@ import { whoamiCommand } from './commands/whoami.js';
 export async function main(argv: string[]): Promise<void> {
   const program = new Command().name('switchboard').description('Switchboard: a self-hostable chat-app platform and its developer tools.').version('0.1.0');
   program.addCommand(serveCommand());
+  program.addCommand(initCommand());
+  program.addCommand(devCommand());
   program.addCommand(loginCommand());
   program.addCommand(logoutCommand());
   program.addCommand(whoamiCommand());

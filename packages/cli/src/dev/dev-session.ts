@@ -1,0 +1,188 @@
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Manifest, ManifestResponse } from '@switchboard/protocol';
+import { CliError, ExitCode } from '../api/errors.js';
+import { paint } from '../api/output.js';
+import { loadManifest } from '../manifest/load.js';
+import { appEnvironment } from './app-env.js';
+import { type AppFolder, findAppFolder } from './app-folder.js';
+import { ensureInstalled } from './app-install.js';
+import { appLaunch } from './app-launch.js';
+import { AppProcess } from './app-process.js';
+import { syncApp } from './app-registration.js';
+import { DeliveryTap } from './delivery-tap.js';
+import { printChanges, printDelivery, say } from './dev-output.js';
+import type { DevPlatform } from './dev-platform.js';
+import { startEmbeddedPlatform } from './embedded-platform.js';
+import { describeRoutes, localManifest } from './local-manifest.js';
+import { freePort, waitForPort } from './port-wait.js';
+import { connectRemotePlatform } from './remote-platform.js';
+import { watchAppFolder } from './source-watcher.js';
+
+export interface DevOptions {
+  cwd: string;
+  /** The embedded platform's port. */
+  port: number;
+  host: string;
+  /** Where the platform delivers (the tap); 0 picks a free port. */
+  appPort: number;
+  /** The base URL the platform reaches the app at, when not this machine's loopback (`--platform`). */
+  appUrl?: string;
+  /** A remote Switchboard instead of the embedded one. */
+  platform?: string;
+  /** Start the app with this shell command instead of its entry file. */
+  command?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** How long a freshly started app has to open its port before dev says so. */
+const APP_START_TIMEOUT_MS = 30_000;
+
+/**
+ * The dev loop: a platform (embedded or remote), the app registered from manifest.json with
+ * local URLs, installed, started with its credentials in the environment, restarted when a
+ * source file changes, re-synced when the manifest does; every delivery printed as it happens.
+ */
+export class DevSession {
+  private platform: DevPlatform | undefined;
+  private tap: DeliveryTap | undefined;
+  private app: AppProcess | undefined;
+  private stopWatching: (() => void) | undefined;
+  private registration: ManifestResponse | undefined;
+  private env: NodeJS.ProcessEnv = {};
+  /** Restarts and syncs run one at a time, in order. */
+  private work: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private appPort: number | undefined;
+  private base = '';
+  private socketMode = false;
+  readonly folder: AppFolder;
+
+  constructor(private readonly options: DevOptions) {
+    this.folder = findAppFolder(options.cwd);
+  }
+
+  async start(): Promise<void> {
+    const { folder, options } = this;
+    const manifest = loadManifest(folder.manifestPath);
+    const launch = appLaunch(folder.dir, options.command);
+    mkdirSync(folder.stateDir, { recursive: true });
+    this.socketMode = manifest.socketMode === true;
+
+    this.platform = options.platform
+      ? await connectRemotePlatform(options.platform)
+      : await startEmbeddedPlatform({ dataDir: folder.stateDir, port: options.port, host: options.host, logLevel: options.logLevel });
+    if (!this.socketMode) {
+      const appPort = await freePort();
+      this.appPort = appPort;
+      this.tap = new DeliveryTap({ appPort, appReady: (ms) => waitForPort(appPort, ms, () => this.app?.running === true), report: printDelivery });
+      const tapPort = await this.tap.listen(options.appPort).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE')
+          throw new CliError(`Port ${options.appPort} is already in use.`, ExitCode.Usage, 'Pass --app-port <another port> (0 picks a free one).');
+        throw error;
+      });
+      this.base = (options.appUrl ?? `http://127.0.0.1:${tapPort}`).replace(/\/+$/, '');
+    } else {
+      this.base = options.appUrl ?? 'http://127.0.0.1';
+    }
+
+    await this.sync(manifest, true);
+    this.app = new AppProcess(launch, folder.dir, {
+      onExit: (code, signal) => say(paint('red', `The app stopped (${signal ?? `exit code ${code}`}). Save a file to start it again.`)),
+    });
+    await this.startApp();
+    await this.printBanner(launch.label);
+    this.stopWatching = watchAppFolder(folder.dir, {
+      onSource: (file) => this.enqueue(() => this.restart(file)),
+      onManifest: () => this.enqueue(() => this.resync()),
+    });
+  }
+
+  /** Stops the watcher, the app (and its process group), the tap and the platform. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopWatching?.();
+    await this.app?.stop();
+    await this.tap?.close();
+    await this.platform?.close();
+  }
+
+  /** Kills the app's process group at once (the dev process is exiting without a clean stop). */
+  killApp(): void {
+    this.app?.killNow();
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.work = this.work.then(async () => {
+      if (this.stopped) return;
+      try {
+        await task();
+      } catch (error) {
+        say(paint('red', error instanceof Error ? error.message : String(error)));
+        if (error instanceof CliError && error.hint) say(error.hint);
+      }
+    });
+  }
+
+  private async startApp(): Promise<void> {
+    const app = this.app as AppProcess;
+    app.start(this.env);
+    if (this.appPort === undefined) return;
+    const up = await waitForPort(this.appPort, APP_START_TIMEOUT_MS, () => app.running);
+    if (!up && app.running) say(paint('yellow', `The app has not opened port ${this.appPort} (its PORT variable) after ${APP_START_TIMEOUT_MS / 1000} s.`));
+  }
+
+  private async restart(file: string): Promise<void> {
+    say(`${file} changed: restarting the app`);
+    await this.app?.stop();
+    await this.startApp();
+  }
+
+  private async resync(): Promise<void> {
+    const manifest = loadManifest(this.folder.manifestPath);
+    if ((manifest.socketMode === true) !== this.socketMode) {
+      say(paint('yellow', 'socketMode changed: stop dev (Ctrl-C) and start it again to switch transports.'));
+      return;
+    }
+    const restart = await this.sync(manifest, false);
+    if (restart) await this.restart('the installation');
+  }
+
+  /** Syncs the registration and the install; true when the app must restart to see a new token. */
+  private async sync(manifest: Manifest, first: boolean): Promise<boolean> {
+    const platform = this.platform as DevPlatform;
+    const local = localManifest(manifest, this.base);
+    const result = await syncApp(platform, local, this.folder.dir, this.folder.stateDir);
+    this.registration = result.app;
+    const name = `${paint('bold', result.app.displayName)} (${result.app.id})`;
+    if (result.created) say(`Registered ${name} from manifest.json.`);
+    else if (result.changes.length > 0) {
+      say(`Synced manifest.json to ${name}:`);
+      printChanges(result.changes);
+    } else if (!first) say('manifest.json changed nothing the platform keeps.');
+    if (first || result.changes.length > 0) {
+      for (const line of describeRoutes(local)) say(`  ${paint('gray', line)}`);
+    }
+    const tokenFile = join(this.folder.stateDir, 'tokens.json');
+    const install = await ensureInstalled(platform, result.app, tokenFile, result.botScopesChanged);
+    if (install.installed) say(`Installed it in the workspace${install.botId ? '; its bot is in #general' : ''}.`);
+    this.env = appEnvironment(platform.url, result.app, tokenFile, this.appPort);
+    return install.installed && !first;
+  }
+
+  private async printBanner(label: string): Promise<void> {
+    const platform = this.platform as DevPlatform;
+    const where = platform.embedded ? `embedded, data in ${relative(process.cwd(), this.folder.stateDir) || '.'}` : 'remote';
+    say(`Platform  ${platform.url} (${where})`);
+    if (this.appPort !== undefined) say(`App       ${label}, on port ${this.appPort}; the platform delivers to ${this.base}`);
+    else say(`App       ${label}, socket mode`);
+    if (platform.demoPassword) say(`Demo people alice@example.com and bob@example.com, password ${platform.demoPassword} (shown once)`);
+    const link = await platform.signInLink();
+    if (link) say(`Chat      ${paint('cyan', link)}  (signs in ${platform.person}; single use, 10 minutes)`);
+    const command = this.registration?.slashCommands[0]?.command;
+    say(
+      `Ready. ${command ? `Try ${paint('bold', `${command} hi`)} in #general. ` : ''}Saving a file restarts the app; saving manifest.json re-syncs it. Ctrl-C stops.`,
+    );
+  }
+}
