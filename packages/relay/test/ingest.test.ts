@@ -85,7 +85,7 @@ describe('relay: registration and ingest (PROTOCOL.md 9, seed 004)', () => {
     const json = '{ "type":"message-created",  "content":"caf\u00e9 \u2603",\n"z":1 , "a":2 }';
     const form = 'payload=%7B%22a%22%3A1%7D&note=caf%C3%A9+ok';
     await postHook(r.url, appId, watsonHeaders(SECRET, json, { 'x-switchboard-delivery-id': 'd-json' }), json);
-    const formHeaders = { ...pumbleHeaders(SECRET, form), 'content-type': 'application/x-www-form-urlencoded' };
+    const formHeaders: Record<string, string> = { ...pumbleHeaders(SECRET, form), 'content-type': 'application/x-www-form-urlencoded' };
     await postHook(r.url, appId, formHeaders, form);
 
     const consumer = new TestConsumer(r.url, appId, token);

@@ -87,7 +87,7 @@ export function watsonHeaders(secret: string, body: string, extra: Record<string
 
 /** POSTs a hook as the platform would. */
 export async function postHook(url: string, appId: string, headers: Record<string, string>, body: string | Uint8Array): Promise<Response> {
-  return fetch(`${url}/hook/${appId}`, { method: 'POST', headers, body });
+  return fetch(`${url}/hook/${appId}`, { method: 'POST', headers, body: typeof body === 'string' ? body : Buffer.from(body) });
 }
 
 type Frame = { type: string; id?: string; [key: string]: unknown };

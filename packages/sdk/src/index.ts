@@ -40,6 +40,8 @@ export { DEFAULT_STATE_TTL_MS, type IssuedState, SignedStates, type SignedStates
 export { MemoryStateStore, type StateStore } from './oauth/state-store.js';
 export { type HttpAddress, HttpReceiver, type HttpReceiverOptions, type ListenOptions } from './receivers/http-receiver.js';
 export type { AckFn, AckReply, Delivery, Receiver, ReceiverHost } from './receivers/receiver.js';
+export { RelayConnection, type RelayConnectionOptions, type RelayConnectionState, type RelayFrameHandlers } from './receivers/relay-connection.js';
+export { RelayReceiver, type RelayReceiverOptions } from './receivers/relay-receiver.js';
 export { type RouteMethod, Router, type WebHandler } from './receivers/router.js';
 export { type SignedDelivery, type SignedDeliveryOptions, signedDelivery } from './receivers/signed-delivery.js';
 export { SocketReceiver, type SocketReceiverOptions, type SocketReceiverState } from './receivers/socket-receiver.js';
