@@ -33,6 +33,8 @@ import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, type Transpo
 import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryObserver } from './delivery-ops/index.js';
 import { EventSink } from './events/event-sink.js';
 import { Subscriptions } from './events/subscriptions.js';
+import { createFiles, type FilesService } from './files/index.js';
+import { MessageFilesSink } from './files/message-files-sink.js';
 import { DeliveryMetrics } from './metrics/index.js';
 import { ExchangeService } from './oauth/exchange-service.js';
 import { GrantService } from './oauth/grant-service.js';
@@ -42,6 +44,8 @@ import { InstallationsStore } from './oauth/installations-store.js';
 import { LifecycleService } from './oauth/lifecycle-service.js';
 import { PersonTokenService } from './oauth/person-token-service.js';
 import { OutboundPolicy } from './outbound/index.js';
+import { createScheduledMessages, type ScheduledMessagesRoom } from './scheduled/index.js';
+import { createSearch, type SearchService } from './search/index.js';
 import { SecretBox } from './security/secret-box.js';
 import { deriveKey } from './security/server-key.js';
 import { AnnouncingOutboxStore, createSocketMode, type SocketHub, type SocketMode } from './socket/index.js';
@@ -51,10 +55,6 @@ import { createTriggers, type Triggers } from './triggers/index.js';
 import type { SlashCommands } from './triggers/slash-commands.js';
 import { TriggerSender } from './triggers/trigger-sender.js';
 import { createWebhooks, type WebhooksService } from './webhooks/index.js';
-import { createFiles, type FilesService } from './files/index.js';
-import { MessageFilesSink } from './files/message-files-sink.js';
-import { createScheduledMessages, type ScheduledMessagesRoom } from './scheduled/index.js';
-import { createSearch, type SearchService } from './search/index.js';
 import { verifyEndpoint } from './webhooks/verification.js';
 
 /** Every service of a platform node, wired once (routes → services → stores). */

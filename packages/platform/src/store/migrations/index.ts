@@ -10,6 +10,9 @@ import * as triggerEphemerals from './008_trigger_ephemerals.js';
 import * as outboxPlans from './009_outbox_plans.js';
 import * as socketCluster from './010_socket_cluster.js';
 import * as outboxLeanIndexes from './011_outbox_lean_indexes.js';
+import * as files from './015_files.js';
+import * as scheduledMessages from './016_scheduled_messages.js';
+import * as messageSearch from './017_message_search.js';
 import * as channelReads from './019_channel_reads.js';
 import * as loginLeads from './021_login_leads.js';
 import * as oneTimeLogins from './023_one_time_logins.js';
@@ -27,6 +30,9 @@ const migrations: Record<string, Migration> = {
   '009_outbox_plans': outboxPlans,
   '010_socket_cluster': socketCluster,
   '011_outbox_lean_indexes': outboxLeanIndexes,
+  '015_files': files,
+  '016_scheduled_messages': scheduledMessages,
+  '017_message_search': messageSearch,
   '019_channel_reads': channelReads,
   '021_login_leads': loginLeads,
   '023_one_time_logins': oneTimeLogins,
