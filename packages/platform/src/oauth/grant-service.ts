@@ -79,6 +79,10 @@ export class GrantService {
 
   /** The person allowed: store a code and build the redirect carrying it (and `state`). */
   async allow(checked: CheckedConsent, request: ConsentRequest, workspaceId: string, userId: string): Promise<{ code: string; redirectUrl: string }> {
+    // As Pumble does: until an app is published it installs only in its creator's workspace.
+    if (checked.app.published !== 1 && checked.app.owner_workspace_id !== workspaceId) {
+      throw new SwitchboardError('forbidden', 'This app is not published; it can only be installed in the workspace where it was created.');
+    }
     const now = this.clock.now();
     const code = newOpaqueToken('authCode');
     await this.store.insertCode({

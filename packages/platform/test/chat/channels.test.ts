@@ -123,7 +123,10 @@ for (const dialect of await dialects()) {
       const added = await api(alice, 'POST', `/v1/channels/${secret}/users`, { userIds: [bob.workspaceUserId, bob.workspaceUserId] });
       // Pumble's UsersAddedToChannel: who was actually added (again: nobody).
       expect(added.body).toEqual({ channelId: secret, addedUserIds: [bob.workspaceUserId] });
-      expect((await api(alice, 'POST', `/v1/channels/${secret}/users`, { userIds: [bob.workspaceUserId] })).body).toEqual({ channelId: secret, addedUserIds: [] });
+      expect((await api(alice, 'POST', `/v1/channels/${secret}/users`, { userIds: [bob.workspaceUserId] })).body).toEqual({
+        channelId: secret,
+        addedUserIds: [],
+      });
       expect((await api<ChannelInfo>(alice, 'GET', `/v1/channels/${secret}`)).body.users).toEqual([alice.workspaceUserId, bob.workspaceUserId]);
       expect(await listIds(bob)).toContain(secret);
       expect((await api(bob, 'GET', `/v1/channels/${secret}/messages`)).status).toBe(200);

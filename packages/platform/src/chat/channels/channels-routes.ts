@@ -69,15 +69,14 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ channels: ChannelsService; 
 
   const directSchema = {
     tags,
-    summary: 'The direct channel with these people (POST creates it)',
+    summary: 'The direct channel with these people, opened on first use',
     querystring: z.object({ participantIds: idList.optional() }),
     body: z.object({ participantIds: z.array(Id).max(8) }).optional(),
     response: { 200: ChannelInfo, ...errorResponses },
   };
   const { body: _directBody, ...directQuerySchema } = directSchema;
-  app.get('/v1/channels/direct', { schema: directQuerySchema }, async (request) =>
-    channels.direct(actorOf(request), request.query.participantIds ?? [], false),
-  );
+  // GET opens the conversation too: the Pumble SDK's dmUser() posts to whatever GET answers.
+  app.get('/v1/channels/direct', { schema: directQuerySchema }, async (request) => channels.direct(actorOf(request), request.query.participantIds ?? [], true));
   app.post('/v1/channels/direct', { schema: directSchema }, async (request) =>
     channels.direct(actorOf(request), request.body?.participantIds ?? request.query.participantIds ?? [], true),
   );

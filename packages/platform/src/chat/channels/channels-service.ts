@@ -5,9 +5,9 @@ import type { ChannelsTable, ChannelType, WorkspaceRole } from '../../store/sche
 import type { ChangeBus } from '../changes.js';
 import type { UsersStore } from '../users/users-store.js';
 import { toChannel } from '../views.js';
-import { assertMayPost, type PostKind, PostingCache } from './posting-rules.js';
 import { MembershipCache } from './access-cache.js';
 import type { ChannelsStore } from './channels-store.js';
+import { assertMayPost, PostingCache, type PostKind } from './posting-rules.js';
 
 /** The caller as the chat core sees it: a person, or an app acting as a person or as its bot. */
 export interface ChatCaller {
@@ -116,7 +116,9 @@ export class ChannelsService {
     const next = {
       posting_group: permissions.postingPermissionsGroup ?? current?.posting_group ?? 'EVERYONE',
       user_ids: JSON.stringify(
-        permissions.workspaceUserIds ? [...(await this.users.activeUserIds(caller.workspaceId, permissions.workspaceUserIds))] : JSON.parse(current?.user_ids ?? '[]'),
+        permissions.workspaceUserIds
+          ? [...(await this.users.activeUserIds(caller.workspaceId, permissions.workspaceUserIds))]
+          : JSON.parse(current?.user_ids ?? '[]'),
       ),
       allow_threads: (permissions.allowThreads ?? (current ? current.allow_threads === 1 : true)) ? 1 : 0,
       allow_mentions: (permissions.allowMentions ?? (current ? current.allow_mentions === 1 : true)) ? 1 : 0,

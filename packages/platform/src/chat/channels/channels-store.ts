@@ -32,7 +32,11 @@ export class ChannelsStore {
   /** Posting permissions of several channels at once (channel lists). */
   async postingOfMany(channelIds: readonly string[]): Promise<Map<string, ChannelPostingTable>> {
     if (channelIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('channel_posting').selectAll().where('channel_id', 'in', [...channelIds]).execute();
+    const rows = await this.db
+      .selectFrom('channel_posting')
+      .selectAll()
+      .where('channel_id', 'in', [...channelIds])
+      .execute();
     return new Map(rows.map((row) => [row.channel_id, row]));
   }
 

@@ -14,7 +14,10 @@ export class EphemeralLedger {
 
   async record(row: EphemeralMessagesTable): Promise<void> {
     if (++this.inserts % PRUNE_EVERY === 0) {
-      await this.db.deleteFrom('ephemeral_messages').where('created_at', '<', row.created_at - EPHEMERAL_LEDGER_MS).execute();
+      await this.db
+        .deleteFrom('ephemeral_messages')
+        .where('created_at', '<', row.created_at - EPHEMERAL_LEDGER_MS)
+        .execute();
     }
     await this.db.insertInto('ephemeral_messages').values(row).execute();
   }

@@ -71,7 +71,10 @@ export class EphemeralService {
       throw new SwitchboardError('validation_failed', 'An edit cannot leave the message empty; withdraw it instead.');
     }
     const threadRootId = body.ephemeral.threadRootId ?? row.thread_root_id ?? undefined;
-    const message: Message = { ...this.build(caller, channelId, messageId, { text: body.text, blocks: body.blocks, attachments: body.attachments }, row.created_at, threadRootId), edited: true };
+    const message: Message = {
+      ...this.build(caller, channelId, messageId, { text: body.text, blocks: body.blocks, attachments: body.attachments }, row.created_at, threadRootId),
+      edited: true,
+    };
     await this.observer?.forget(messageId, JSON.parse(row.recipients) as string[]);
     await this.observer?.remember(message, recipients);
     this.bus.publish([{ type: 'message.ephemeral', workspaceId: caller.workspaceId, audience: { userIds: recipients }, data: { message } }]);
@@ -91,7 +94,10 @@ export class EphemeralService {
     if (!this.isSender(caller, row) && !(dismissingOwn && recipients.includes(caller.userId))) {
       throw new SwitchboardError('forbidden', 'Only the sender withdraws an ephemeral message; a recipient dismisses it for themself.');
     }
-    await this.ledger.setRecipients(messageId, recipients.filter((id) => !targets.includes(id)));
+    await this.ledger.setRecipients(
+      messageId,
+      recipients.filter((id) => !targets.includes(id)),
+    );
     await this.observer?.forget(messageId, targets);
     this.bus.publish([
       {
@@ -126,7 +132,14 @@ export class EphemeralService {
     }
   }
 
-  private build(caller: ChatCaller, channelId: string, id: string, body: Pick<PostMessageBody, 'text' | 'blocks' | 'attachments'>, at: number, threadRootId?: string): Message {
+  private build(
+    caller: ChatCaller,
+    channelId: string,
+    id: string,
+    body: Pick<PostMessageBody, 'text' | 'blocks' | 'attachments'>,
+    at: number,
+    threadRootId?: string,
+  ): Message {
     return {
       ...toMessage({
         id,

@@ -110,7 +110,13 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService; 
   app.put(
     '/v1/channels/:channelId/messages/:messageId/attachments',
     {
-      schema: { tags, summary: 'Replace the attachments of your message', params: OneMessage, body: AttachmentsBody, response: { 200: Message, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Replace the attachments of your message',
+        params: OneMessage,
+        body: AttachmentsBody,
+        response: { 200: Message, ...errorResponses },
+      },
     },
     async (request) => messages.editAttachments(actorOf(request), request.params.channelId, request.params.messageId, request.body.attachments),
   );

@@ -172,8 +172,7 @@ export class MessagesService {
 
   async delete(caller: ChatCaller, channelId: string, messageId: string): Promise<void> {
     // A bot deletes its own posts wherever it may post (it need not be a member).
-    const channel =
-      caller.role === 'bot' ? await this.channels.postable(caller, channelId, 'edit') : (await this.channels.readable(caller, channelId)).channel;
+    const channel = caller.role === 'bot' ? await this.channels.postable(caller, channelId, 'edit') : (await this.channels.readable(caller, channelId)).channel;
     const now = this.clock.now();
     await this.bus.commit(async (trx, record) => {
       const row = await this.store.find(messageId, trx);

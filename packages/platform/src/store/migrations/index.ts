@@ -10,6 +10,7 @@ import * as triggerEphemerals from './008_trigger_ephemerals.js';
 import * as outboxPlans from './009_outbox_plans.js';
 import * as socketCluster from './010_socket_cluster.js';
 import * as outboxLeanIndexes from './011_outbox_lean_indexes.js';
+import * as pumbleApi from './012_pumble_api.js';
 import * as files from './015_files.js';
 import * as scheduledMessages from './016_scheduled_messages.js';
 import * as messageSearch from './017_message_search.js';
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '009_outbox_plans': outboxPlans,
   '010_socket_cluster': socketCluster,
   '011_outbox_lean_indexes': outboxLeanIndexes,
+  '012_pumble_api': pumbleApi,
   '015_files': files,
   '016_scheduled_messages': scheduledMessages,
   '017_message_search': messageSearch,
