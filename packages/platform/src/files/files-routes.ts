@@ -22,8 +22,9 @@ const isTooLarge = (error: unknown) => typeof error === 'object' && error !== nu
 /** The file routes of the Pumble SDK: upload token, upload, complete, download (`FileHostClientV1`). */
 export const filesRoutes: FastifyPluginAsyncZod<{ files: FilesService; auth: Authenticator }> = async (app, { files, auth }) => {
   const tags = ['files'];
-  // Only this plugin parses multipart uploads; the size limit applies per file.
-  await app.register(multipart, { limits: { fileSize: files.sizeLimit, files: 1, fields: 10, parts: 11, fieldSize: 4096 }, throwFileSizeLimit: true });
+  // Only this plugin parses multipart uploads. One byte over the limit passes the parser so the
+  // file store sees it and refuses the file (413) instead of keeping a silently truncated one.
+  await app.register(multipart, { limits: { fileSize: files.sizeLimit + 1, files: 1, fields: 10, parts: 11, fieldSize: 4096 }, throwFileSizeLimit: true });
 
   app.post(
     '/v1/files/upload/token',
@@ -53,11 +54,12 @@ export const filesRoutes: FastifyPluginAsyncZod<{ files: FilesService; auth: Aut
     async (request) => {
       const declared = Number(request.headers['content-length'] ?? 0);
       if (declared > files.sizeLimit + MULTIPART_OVERHEAD) throw tooLarge(files.sizeLimit);
+      const grant = files.uploadGrant(request.headers.authtoken);
       if (!request.isMultipart()) throw new SwitchboardError('unsupported_media_type', 'Upload the file as multipart/form-data.');
       try {
         const part = await request.file();
         if (!part) throw new SwitchboardError('validation_failed', 'The upload has no file part.');
-        return await files.receive(request.headers.authtoken, { file: part.file, mimeType: part.mimetype });
+        return await files.receive(grant, { file: part.file, mimeType: part.mimetype });
       } catch (error) {
         if (isTooLarge(error)) throw tooLarge(files.sizeLimit);
         throw error;

@@ -17,7 +17,7 @@ import type { Database } from '../store/schema.js';
 import { type FileContents, tooLarge } from './file-contents.js';
 import type { FilesStore } from './files-store.js';
 import type { FilesTable } from './files-tables.js';
-import type { UploadTokens } from './upload-tokens.js';
+import type { UploadGrant, UploadTokens } from './upload-tokens.js';
 
 /** A caller of the files API: a person, or an app (whose id is remembered with its uploads). */
 export interface FileCaller extends ChatCaller {
@@ -80,10 +80,14 @@ export class FilesService {
     return { token };
   }
 
-  /** Stores the bytes of an upload made with `token`; answers what the SDK posts back to complete it. */
-  async receive(token: string, upload: { file: Readable; mimeType?: string }): Promise<CompleteFileUpload> {
+  /** What an upload token allows (checked before the body is read). */
+  uploadGrant(token: string): UploadGrant {
+    return this.tokens.verify(token, this.clock.now());
+  }
+
+  /** Stores the bytes of an upload `grant` allows; answers what the SDK posts back to complete it. */
+  async receive(grant: UploadGrant, upload: { file: Readable; mimeType?: string }): Promise<CompleteFileUpload> {
     const now = this.clock.now();
-    const grant = this.tokens.verify(token, now);
     const row: FilesTable = {
       id: grant.id,
       workspace_id: grant.workspaceId,
