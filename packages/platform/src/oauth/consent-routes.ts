@@ -79,7 +79,7 @@ function consentBody(checked: CheckedConsent, query: z.infer<typeof ConsentQuery
     ? `<img class="app-avatar" src="${escapeHtml(manifest.avatarUrl)}" alt="">`
     : `<span class="app-avatar" aria-hidden="true">${initial}</span>`;
   const bot = manifest.bot
-    ? `<p class="consent-bot">Adds the bot <strong>${escapeHtml(manifest.displayName)}</strong>${manifest.botTitle ? ` <span class="bot-title">${escapeHtml(manifest.botTitle)}</span>` : ''} to the workspace.</p>`
+    ? `<p class="consent-bot"><span class="badge bot-badge">BOT</span> <strong>${escapeHtml(manifest.displayName)}</strong>${manifest.botTitle ? ` · ${escapeHtml(manifest.botTitle)}` : ''} joins the workspace.</p>`
     : '';
   const lead =
     query.isReinstall === 'true' ? 'Reinstalling re-authorizes the app’s bot with the permissions below.' : 'Review what the app asks for before you allow it.';

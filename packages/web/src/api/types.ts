@@ -101,6 +101,13 @@ export interface MessagePage {
 
 type Wire = Record<string, unknown>;
 
+/** A page of messages: `{messages, hasMoreBefore, hasMoreAfter}`, or a bare array (Pumble's thread replies). */
+export function pageOf(raw: unknown, limit: number): { messages: ChatMessage[]; hasMoreBefore: boolean; hasMoreAfter: boolean } {
+  if (Array.isArray(raw)) return { messages: raw.map(normalizeMessage), hasMoreBefore: raw.length >= limit, hasMoreAfter: false };
+  const page = (raw ?? {}) as Partial<MessagePage>;
+  return { messages: (page.messages ?? []).map(normalizeMessage), hasMoreBefore: page.hasMoreBefore === true, hasMoreAfter: page.hasMoreAfter === true };
+}
+
 function reactionsOf(raw: unknown): Reaction[] {
   if (!Array.isArray(raw)) return [];
   const out: Reaction[] = [];

@@ -6,6 +6,7 @@ import { useChat } from '../state/use-chat.js';
 import { AppsPage } from './AppsPage.js';
 import { ChannelView } from './ChannelView.js';
 import { Dialogs } from './Dialogs.js';
+import { Icon } from './Icon.js';
 import { type DialogName, Sidebar } from './Sidebar.js';
 import { ThreadPanel } from './ThreadPanel.js';
 
@@ -52,7 +53,7 @@ export function App() {
         <div class="toast" role="alert">
           <span>{state.notice}</span>
           <button type="button" class="icon-button" aria-label="Dismiss notice" onClick={() => chat.notify(undefined)}>
-            ✕
+            <Icon name="close" size={16} />
           </button>
         </div>
       )}

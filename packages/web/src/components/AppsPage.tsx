@@ -4,6 +4,7 @@ import type { WebApp, WebScope } from '../api/types.js';
 import { safeHref } from '../format/rich-text.js';
 import { chat } from '../state/chat-store.js';
 import { Avatar } from './Avatar.js';
+import { Icon } from './Icon.js';
 
 function Scopes({ title, scopes }: { title: string; scopes: WebScope[] }) {
   if (scopes.length === 0) return null;
@@ -49,6 +50,11 @@ function AppCard({ app, canManage, onChanged }: { app: WebApp; canManage: boolea
             {app.authorizedByMe && <span class="badge">Authorized by you</span>}
           </p>
         </div>
+        {help && (
+          <a class="app-help" href={help} target="_blank" rel="noopener noreferrer">
+            Help
+          </a>
+        )}
       </header>
       {app.hasBot && (
         <p class="app-bot">
@@ -94,11 +100,6 @@ function AppCard({ app, canManage, onChanged }: { app: WebApp; canManage: boolea
             Uninstall
           </button>
         )}
-        {help && (
-          <a class="button link" href={help} target="_blank" rel="noopener noreferrer">
-            Help
-          </a>
-        )}
       </div>
     </article>
   );
@@ -119,7 +120,7 @@ export function AppsPage({ onMenu }: { onMenu: () => void }) {
     <section class="apps-page" aria-labelledby="apps-title">
       <header class="pane-header">
         <button type="button" class="icon-button menu-button" aria-label="Open channel list" onClick={onMenu}>
-          ☰
+          <Icon name="menu" />
         </button>
         <h1 id="apps-title">Configure Apps</h1>
       </header>

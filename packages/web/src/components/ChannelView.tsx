@@ -6,6 +6,7 @@ import { mergeMessages } from '../state/message-lists.js';
 import { channelPath, navigate } from '../state/router.js';
 import { useChat } from '../state/use-chat.js';
 import { Composer } from './Composer.js';
+import { Icon } from './Icon.js';
 import { MessageList } from './MessageList.js';
 
 /** One channel: header, live history with paging back, and the composer. */
@@ -36,13 +37,13 @@ export function ChannelView({ channelId, onMenu }: { channelId: string; onMenu: 
     <section class="channel-view" aria-label={title ? `${direct ? '' : '#'}${title}` : 'Channel'}>
       <header class="pane-header">
         <button type="button" class="icon-button menu-button" aria-label="Open channel list" onClick={onMenu}>
-          ☰
+          <Icon name="menu" />
         </button>
         <div class="channel-heading">
           <h1>
             {!direct && (
               <span class="hash" aria-hidden="true">
-                {info?.channel.channelType === 'PRIVATE' ? '🔒' : '#'}
+                <Icon name={info?.channel.channelType === 'PRIVATE' ? 'lock' : 'hash'} size={18} />
               </span>
             )}
             {title}

@@ -4,6 +4,7 @@ import { chat } from '../state/chat-store.js';
 import { channelPath, navigate } from '../state/router.js';
 import { useChat } from '../state/use-chat.js';
 import { Avatar } from './Avatar.js';
+import { Icon } from './Icon.js';
 import type { DialogName } from './Sidebar.js';
 
 /** A modal <dialog>: focus stays inside, Escape closes it. */
@@ -17,7 +18,7 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
       <header class="modal-header">
         <h2 id="modal-title">{title}</h2>
         <button type="button" class="icon-button" aria-label="Close" onClick={onClose}>
-          ✕
+          <Icon name="close" />
         </button>
       </header>
       {children}

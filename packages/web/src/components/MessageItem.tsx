@@ -6,6 +6,7 @@ import { timeOf } from '../format/time.js';
 import { chat } from '../state/chat-store.js';
 import { groupReactions } from '../state/message-lists.js';
 import { Avatar } from './Avatar.js';
+import { Icon } from './Icon.js';
 
 interface Props {
   message: ChatMessage;
@@ -152,11 +153,11 @@ export function MessageItem({ message, users, me, onOpenThread, compact }: Props
       {!message.ephemeral && !editing && (
         <div class="message-actions" role="toolbar" aria-label="Message actions">
           <button type="button" class="icon-button" aria-label="Add reaction" aria-expanded={picking} onClick={() => setPicking(!picking)}>
-            ☺
+            <Icon name="smile" />
           </button>
           {onOpenThread && (
             <button type="button" class="icon-button" aria-label="Reply in thread" onClick={() => onOpenThread(message)}>
-              ↩
+              <Icon name="reply" />
             </button>
           )}
           {mine && (
@@ -169,12 +170,12 @@ export function MessageItem({ message, users, me, onOpenThread, compact }: Props
                 setEditing(true);
               }}
             >
-              ✎
+              <Icon name="edit" />
             </button>
           )}
           {mine && (
             <button type="button" class="icon-button" aria-label="Delete message" onClick={() => setConfirming(true)}>
-              🗑
+              <Icon name="trash" />
             </button>
           )}
           {picking && (

@@ -4,6 +4,7 @@ import { chat } from '../state/chat-store.js';
 import { channelPath, onLinkClick } from '../state/router.js';
 import { useChat } from '../state/use-chat.js';
 import { Avatar } from './Avatar.js';
+import { Icon } from './Icon.js';
 
 export type DialogName = 'create' | 'browse' | 'direct';
 
@@ -41,7 +42,7 @@ function ChannelLink({
         }}
       >
         <span class="nav-icon" aria-hidden="true">
-          {direct ? '●' : info.channel.channelType === 'PRIVATE' ? '🔒' : '#'}
+          {direct ? <span class="presence" /> : <Icon name={info.channel.channelType === 'PRIVATE' ? 'lock' : 'hash'} size={15} />}
         </span>
         <span class="nav-label">{label}</span>
         {unread > 0 && (
@@ -89,7 +90,7 @@ export function Sidebar({ activeChannelId, appsActive, onDialog, onNavigate }: P
         <div class="nav-heading">
           <h2>Channels</h2>
           <button type="button" class="icon-button" aria-label="Create a channel" onClick={() => onDialog('create')}>
-            +
+            <Icon name="plus" size={16} />
           </button>
         </div>
         <ul>{channels.map(link)}</ul>
@@ -101,7 +102,7 @@ export function Sidebar({ activeChannelId, appsActive, onDialog, onNavigate }: P
         <div class="nav-heading">
           <h2>Direct messages</h2>
           <button type="button" class="icon-button" aria-label="Start a direct message" onClick={() => onDialog('direct')}>
-            +
+            <Icon name="plus" size={16} />
           </button>
         </div>
         <ul>{directs.map(link)}</ul>
@@ -119,7 +120,7 @@ export function Sidebar({ activeChannelId, appsActive, onDialog, onNavigate }: P
               }}
             >
               <span class="nav-icon" aria-hidden="true">
-                ⚙
+                <Icon name="gear" size={15} />
               </span>
               <span class="nav-label">Configure Apps</span>
             </a>

@@ -4,6 +4,7 @@ import { mergeMessages } from '../state/message-lists.js';
 import { channelPath, navigate } from '../state/router.js';
 import { useChat } from '../state/use-chat.js';
 import { Composer } from './Composer.js';
+import { Icon } from './Icon.js';
 import { MessageItem } from './MessageItem.js';
 import { MessageList } from './MessageList.js';
 
@@ -22,7 +23,7 @@ export function ThreadPanel({ channelId, rootId }: { channelId: string; rootId: 
       <header class="pane-header">
         <h2>Thread</h2>
         <button type="button" class="icon-button" aria-label="Close thread" onClick={() => navigate(channelPath(channelId))}>
-          ✕
+          <Icon name="close" />
         </button>
       </header>
       {root && (

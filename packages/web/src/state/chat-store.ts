@@ -1,6 +1,6 @@
 import { api } from '../api/http.js';
 import { LiveConnection, type LiveFrame, type LiveStatus } from '../api/live-connection.js';
-import { type ChannelInfo, type ChatMessage, type MessagePage, normalizeMessage, type SlashCommand, type WorkspaceUser } from '../api/types.js';
+import { type ChannelInfo, type ChatMessage, normalizeMessage, pageOf, type SlashCommand, type WorkspaceUser } from '../api/types.js';
 import { emptyWindow, type MessageWindow, mergeMessages, updateMessage, withReaction } from './message-lists.js';
 
 export interface ChatState {
@@ -97,8 +97,8 @@ export class ChatStore {
     const { [channelId]: _read, ...unread } = this.state.unread;
     this.set({ activeChannelId: channelId, unread });
     if (!this.state.windows[channelId]?.loaded) {
-      const page = await api<MessagePage>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages?limit=${PAGE}`);
-      const messages = page.messages.map(normalizeMessage);
+      const page = pageOf(await api<unknown>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages?limit=${PAGE}`), PAGE);
+      const messages = page.messages;
       const current = this.state.windows[channelId] ?? emptyWindow();
       this.set({
         windows: {
@@ -116,13 +116,14 @@ export class ChatStore {
     this.set({ windows: { ...this.state.windows, [key]: emptyWindow() } });
     const [root, page] = await Promise.all([
       api<unknown>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(rootId)}`),
-      api<MessagePage>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(rootId)}/replies?limit=200`),
+      api<unknown>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages/${encodeURIComponent(rootId)}/replies?limit=200`),
     ]);
     const rootMessage = normalizeMessage(root);
+    const replies = pageOf(page, 200);
     this.setWindow(key, (w) => ({
       ...w,
-      messages: mergeMessages(w.messages, page.messages.map(normalizeMessage)),
-      hasMoreBefore: page.hasMoreBefore,
+      messages: mergeMessages(w.messages, replies.messages),
+      hasMoreBefore: replies.hasMoreBefore,
       loaded: true,
     }));
     // A root opened from a link may not be in the loaded channel window.
@@ -143,10 +144,13 @@ export class ChatStore {
     this.setWindow(channelId, (x) => ({ ...x, loadingOlder: true }));
     try {
       const cursor = encodeURIComponent(w.messages[0].id);
-      const page = await api<MessagePage>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages?limit=${PAGE}&cursor=${cursor}&strategy=BEFORE`);
+      const page = pageOf(
+        await api<unknown>('GET', `/v1/channels/${encodeURIComponent(channelId)}/messages?limit=${PAGE}&cursor=${cursor}&strategy=BEFORE`),
+        PAGE,
+      );
       this.setWindow(channelId, (x) => ({
         ...x,
-        messages: mergeMessages(x.messages, page.messages.map(normalizeMessage)),
+        messages: mergeMessages(x.messages, page.messages),
         hasMoreBefore: page.hasMoreBefore,
         loadingOlder: false,
       }));
@@ -319,24 +323,21 @@ export class ChatStore {
             .flatMap((x) => x.messages)
             .find((m) => m.id === key.slice(2)) ?? this.threadRoots.get(key.slice(2));
         if (!root) continue;
-        const page = await api<MessagePage>(
-          'GET',
-          `/v1/channels/${encodeURIComponent(root.channelId)}/messages/${encodeURIComponent(root.id)}/replies?limit=200`,
-        );
-        this.setWindow(key, (x) => ({ ...x, messages: page.messages.map(normalizeMessage) }));
+        const path = `/v1/channels/${encodeURIComponent(root.channelId)}/messages/${encodeURIComponent(root.id)}/replies?limit=200`;
+        const replies = pageOf(await api<unknown>('GET', path), 200).messages;
+        this.setWindow(key, (x) => ({ ...x, messages: replies }));
         continue;
       }
       const base = `/v1/channels/${encodeURIComponent(key)}/messages`;
       let cursor = w.messages.at(-1)?.id;
       for (let more = cursor !== undefined; more && cursor; ) {
-        const page = await api<MessagePage>('GET', `${base}?limit=200&cursor=${encodeURIComponent(cursor)}&strategy=AFTER`);
-        const fresh = page.messages.map(normalizeMessage);
+        const page = pageOf(await api<unknown>('GET', `${base}?limit=200&cursor=${encodeURIComponent(cursor)}&strategy=AFTER`), 200);
+        const fresh = page.messages;
         this.setWindow(key, (x) => ({ ...x, messages: mergeMessages(x.messages, fresh) }));
         more = page.hasMoreAfter;
         cursor = fresh.at(-1)?.id;
       }
-      const latest = await api<MessagePage>('GET', `${base}?limit=${PAGE}`);
-      const latestMessages = latest.messages.map(normalizeMessage);
+      const latestMessages = pageOf(await api<unknown>('GET', `${base}?limit=${PAGE}`), PAGE).messages;
       const oldest = latestMessages[0]?.timestampMilli ?? 0;
       // Within the latest page the server is the truth: a message deleted meanwhile disappears.
       this.setWindow(key, (x) => ({
