@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { appsCommand } from './commands/apps.js';
+import { checkAppCommand } from './commands/check-app.js';
 import { devCommand } from './commands/dev.js';
 import { initCommand } from './commands/init.js';
 import { loginCommand } from './commands/login.js';
@@ -17,5 +18,6 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(logoutCommand());
   program.addCommand(whoamiCommand());
   program.addCommand(appsCommand());
+  program.addCommand(checkAppCommand());
   await program.parseAsync(argv);
 }
