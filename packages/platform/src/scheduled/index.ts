@@ -13,6 +13,8 @@ import { ScheduledStore } from './scheduled-store.js';
 export interface ScheduledMessagesRoom {
   service: ScheduledService;
   poster: ScheduledPoster;
+  /** Ties a scheduled post to its row inside the post's transaction. */
+  sink: ScheduledPostsSink;
 }
 
 /** The scheduled messages room: the owner's API and the poster every node runs. */
@@ -30,7 +32,7 @@ export function createScheduledMessages(deps: {
   const sink = new ScheduledPostsSink(store, deps.clock);
   deps.bus.addSink(sink);
   const poster = new ScheduledPoster(store, sink, deps.messages, deps.store.db, deps.clock, { pollIntervalMs: deps.pollIntervalMs, log: deps.log });
-  return { service: new ScheduledService(store, deps.channels, deps.files, deps.clock, poster), poster };
+  return { service: new ScheduledService(store, deps.channels, deps.files, deps.clock, poster), poster, sink };
 }
 
 export { ScheduledPoster } from './scheduled-poster.js';

@@ -3,19 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/index.js';
 import { botHeaders, callWith, type InstalledApp, installApp } from '../files/app-install.js';
 import { call, dialects, login, type Session, startPlatform, type TestPlatform } from '../harness.js';
+import { eventually } from './eventually.js';
 
 const DAY = 86_400_000;
-
-/** Waits until `check` holds (polling), failing after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 for (const dialect of await dialects()) {
   describe(`scheduled messages (${dialect})`, () => {
