@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { appsCommand } from './commands/apps.js';
 import { checkAppCommand } from './commands/check-app.js';
+import { deliveriesCommand } from './commands/deliveries.js';
 import { devCommand } from './commands/dev.js';
 import { initCommand } from './commands/init.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
+import { redeliverCommand } from './commands/redeliver.js';
 import { serveCommand } from './commands/serve.js';
 import { whoamiCommand } from './commands/whoami.js';
 
@@ -19,5 +21,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(whoamiCommand());
   program.addCommand(appsCommand());
   program.addCommand(checkAppCommand());
+  program.addCommand(deliveriesCommand());
+  program.addCommand(redeliverCommand());
   await program.parseAsync(argv);
 }
