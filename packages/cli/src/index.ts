@@ -10,6 +10,7 @@ import { redeliverCommand } from './commands/redeliver.js';
 import { serveCommand } from './commands/serve.js';
 import { whoamiCommand } from './commands/whoami.js';
 
+import { usersCommand } from './commands/users.js';
 /** The `switchboard` command. */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command().name('switchboard').description('Switchboard: a self-hostable chat-app platform and its developer tools.').version('0.1.0');
@@ -25,3 +26,4 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(redeliverCommand());
   await program.parseAsync(argv);
 }
+  program.addCommand(usersCommand());
