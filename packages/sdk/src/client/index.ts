@@ -1,14 +1,19 @@
 import { AppApi } from './app.js';
 import { type ApiAuth, authenticatorFor } from './auth.js';
 import { ChannelsApi } from './channels.js';
+import { FilesApi } from './files.js';
 import { type HttpOptions, HttpTransport } from './http.js';
 import { MessagesApi } from './messages.js';
 import { ReactionsApi } from './reactions.js';
+import { ScheduledMessagesApi } from './scheduled-messages.js';
+import { SearchApi } from './search.js';
 import { UsersApi } from './users.js';
 import { WorkspaceApi } from './workspace.js';
 
 export interface ApiClientOptions extends HttpOptions {
   auth: ApiAuth;
+  /** Where file uploads go (`/upload/files`); defaults to `baseUrl` (Pumble: its upload host, PUMBLE_FILEUPLOAD_URL). */
+  fileUploadUrl?: string;
 }
 
 /**
@@ -26,15 +31,27 @@ export class ApiClient {
   readonly users: UsersApi;
   readonly workspace: WorkspaceApi;
   readonly app: AppApi;
+  readonly search: SearchApi;
+  readonly scheduled: ScheduledMessagesApi;
+  readonly files: FilesApi;
 
   constructor(options: ApiClientOptions) {
-    const http = new HttpTransport(options, authenticatorFor(options.auth));
+    const auth = authenticatorFor(options.auth);
+    const http = new HttpTransport(options, auth);
     this.messages = new MessagesApi(http);
     this.reactions = new ReactionsApi(http);
     this.channels = new ChannelsApi(http);
     this.users = new UsersApi(http);
     this.workspace = new WorkspaceApi(http);
     this.app = new AppApi(http);
+    this.search = new SearchApi(http);
+    this.scheduled = new ScheduledMessagesApi(http);
+    this.files = new FilesApi(http, {
+      uploadBaseUrl: options.fileUploadUrl ?? options.baseUrl,
+      auth,
+      timeoutMs: options.timeoutMs,
+      dispatcher: options.dispatcher,
+    });
   }
 }
 
@@ -42,8 +59,11 @@ export type { CompleteInteraction } from './app.js';
 export type { ApiAuth, TokenProvider } from './auth.js';
 export type { NewChannel } from './channels.js';
 export { type ApiErrorCode, SwitchboardApiError, SwitchboardNetworkError, SwitchboardResponseError } from './errors.js';
+export type { FilesOptions, UploadOptions } from './files.js';
 export type { HttpOptions } from './http.js';
 export type { MessageContent, MessageEdit, PageQuery } from './messages.js';
 export type { RetryOptions } from './retry-policy.js';
+export type { ScheduleRequest } from './scheduled-messages.js';
+export type { SearchQuery } from './search.js';
 export { OAuth2Me } from './workspace.js';
-export { AppApi, ChannelsApi, MessagesApi, ReactionsApi, UsersApi, WorkspaceApi };
+export { AppApi, ChannelsApi, FilesApi, MessagesApi, ReactionsApi, ScheduledMessagesApi, SearchApi, UsersApi, WorkspaceApi };
