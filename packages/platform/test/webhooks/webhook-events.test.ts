@@ -26,7 +26,7 @@ describe('webhooks: Watson event payloads', () => {
       text: 'hi',
       timestamp: 't',
       timestampMilli: 5,
-      threadReplyInfo: { threadRootId: 'R' },
+      threadReplyInfo: { rootId: 'R' },
     };
     const created = toAppEvent({ type: 'message.created', workspaceId: 'W', audience: { channelId: 'C' }, data: { message } });
     expect(created && webhookPayload(created, 'W', NOW)).toEqual({
