@@ -63,6 +63,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       baseUrl = config.publicUrl ?? bound.origin;
       services.files.setPublicBase(baseUrl);
       services.scheduled.poster.start();
+      services.files.start();
       return baseUrl;
     },
     url: () => baseUrl,
@@ -73,6 +74,7 @@ export async function createPlatform(config: PlatformConfig, options: PlatformOp
       await services.socketMode.stop();
       await app.close();
       await services.scheduled.poster.stop();
+      services.files.stop();
       await services.dispatcher.stop();
       await services.httpTransport.close();
       await services.attemptLog.close();

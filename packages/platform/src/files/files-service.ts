@@ -38,6 +38,9 @@ export interface FilesOptions {
 }
 
 const UPLOAD_TOKEN_TTL_MS = 10 * 60_000;
+/** An upload not completed within a day is abandoned: its row and bytes go. */
+const ABANDONED_AFTER_MS = 24 * 3_600_000;
+const SWEEP_EVERY_MS = 3_600_000;
 // A type/subtype as RFC 6838 spells it; anything else is served as opaque bytes.
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
@@ -56,6 +59,29 @@ export class FilesService {
     private readonly clock: Clock,
     private readonly options: FilesOptions,
   ) {}
+
+  private sweeper: NodeJS.Timeout | undefined;
+
+  /** Starts removing abandoned uploads (hourly; every node may, deletes are idempotent). */
+  start(): void {
+    this.sweeper ??= setInterval(() => void this.sweep().catch(() => {}), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Removes uploads never completed within a day; resolves to how many. */
+  async sweep(): Promise<number> {
+    const stale = await this.store.abandoned(this.clock.now() - ABANDONED_AFTER_MS, 500);
+    for (const { id } of stale) {
+      await this.contents.remove(id);
+      await this.store.remove(id);
+    }
+    return stale.length;
+  }
 
   /** Set once the node listens when no public URL is configured. */
   setPublicBase(base: string): void {

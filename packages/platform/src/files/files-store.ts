@@ -79,6 +79,11 @@ export class FilesStore {
       .execute();
   }
 
+  /** Uploads never completed, started before `before` (their token expired long ago). */
+  abandoned(before: number, limit: number) {
+    return this.db.selectFrom('files').select('id').where('status', 'in', ['receiving', 'uploaded']).where('created_at', '<', before).limit(limit).execute();
+  }
+
   /** Whether the message a file is attached to still exists (deleting a message hides its files). */
   async messageIsLive(messageId: string): Promise<boolean> {
     const row = await this.db.selectFrom('messages').select('deleted_at').where('id', '=', messageId).executeTakeFirst();

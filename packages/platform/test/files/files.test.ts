@@ -186,5 +186,25 @@ for (const dialect of await dialects()) {
       const history = await call<{ messages: Message[] }>(t.url, alice.token, 'GET', `/v1/channels/${general}/messages?limit=50`);
       expect(history.body.messages.filter((m) => m.files?.some((f) => (f as MessageFile).id === done.body.id))).toHaveLength(1);
     });
+
+    it('removes uploads never completed within a day, bytes included, and keeps completed ones', async () => {
+      const token = await callWith<{ token: string }>(t.url, person(alice), 'POST', '/v1/files/upload/token', { filename: 'abandoned.txt', length: 4 });
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.from('left')], { type: 'text/plain' }), 'abandoned.txt');
+      const res = await fetch(`${t.url}/upload/files`, { method: 'POST', headers: { authtoken: token.body.token }, body: form });
+      const { original } = (await res.json()) as CompleteFileUpload;
+      const kept = await upload(person(alice), 'kept.txt', Buffer.from('kept'), 'text/plain');
+      const files = t.platform.services.store.db.withTables<{ files: { id: string; created_at: number } }>();
+      await files
+        .updateTable('files')
+        .set({ created_at: Date.now() - 25 * 3_600_000 })
+        .where('id', 'in', [original.requestedFileUploadId, kept.id])
+        .execute();
+      expect(await t.platform.services.files.sweep()).toBe(1);
+      const left = await files.selectFrom('files').select('id').where('id', 'in', [original.requestedFileUploadId, kept.id]).execute();
+      expect(left).toEqual([{ id: kept.id }]);
+      if (dialect === 'sqlite') expect(readdirSync(join(t.config.dataDir, 'files'))).not.toContain(original.requestedFileUploadId);
+      expect((await download(original.path, person(alice))).status).toBe(404);
+    });
   });
 }
