@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { createPlatform, defaultConfig } from '@switchboard/platform';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError, ExitCode } from '../api/errors.js';
+import { action } from '../api/output.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -39,46 +42,52 @@ export function serveCommand(): Command {
       'let deliveries, triggers and webhook checks reach loopback/private addresses (development only; env SWITCHBOARD_ALLOW_PRIVATE_TARGETS=1)',
     )
     .option('--outbound-allowlist <list>', 'comma-separated IPs, CIDRs or host names reachable even when private (env SWITCHBOARD_OUTBOUND_ALLOWLIST)', list)
-    .action(async (options) => {
-      const config = defaultConfig({
-        port: options.port,
-        host: options.host,
-        dataDir: resolve(options.dataDir),
-        publicUrl: options.publicUrl,
-        bodyLimit: options.bodyLimit,
-        logLevel: options.logLevel,
-        prettyLogs: Boolean(process.stdout.isTTY),
-        seedDemo: options.seed !== false,
-        // Absent flags keep the environment's value (read by defaultConfig).
-        ...(options.allowPrivateTargets === true ? { allowPrivateTargets: true } : {}),
-        ...(options.outboundAllowlist ? { outboundAllowlist: options.outboundAllowlist } : {}),
-      });
-      const platform = await createPlatform(config);
-      const url = await platform.listen();
-      // The delivery worker boots now rather than with the first event, which would wait for it.
-      const transport = platform.services.httpTransport;
-      if ('warm' in transport) transport.warm();
-      const store = platform.services.store;
-      const where = store.dialect === 'sqlite' ? store.sqlitePath : 'PostgreSQL (DATABASE_URL)';
-      process.stdout.write(`Switchboard is listening on ${url} (store: ${where})\n`);
-      if (config.allowPrivateTargets) {
-        process.stdout.write('Outbound deliveries may reach private and loopback addresses (--allow-private-targets): do not expose this node.\n');
-      }
-      if (platform.demo) {
-        process.stdout.write('Created the demo workspace "Demo" with alice@example.com (owner) and bob@example.com, channel #general.\n');
-        if (platform.demo.generated) process.stdout.write(`Their password (shown once): ${platform.demo.password}\n`);
-      }
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        platform.app.log.info({ signal }, 'shutting down');
-        const force = setTimeout(() => process.exit(1), 15_000);
-        force.unref();
-        await platform.close();
-        process.exit(0);
-      };
-      process.on('SIGTERM', () => void stop('SIGTERM'));
-      process.on('SIGINT', () => void stop('SIGINT'));
-    });
+    .action(
+      action(async (options) => {
+        const config = defaultConfig({
+          port: options.port,
+          host: options.host,
+          dataDir: resolve(options.dataDir),
+          publicUrl: options.publicUrl,
+          bodyLimit: options.bodyLimit,
+          logLevel: options.logLevel,
+          // Human-readable in a terminal, JSON lines for a log collector.
+          prettyLogs: Boolean(process.stdout.isTTY),
+          seedDemo: options.seed !== false,
+          // Absent flags keep the environment's value (read by defaultConfig).
+          ...(options.allowPrivateTargets === true ? { allowPrivateTargets: true } : {}),
+          ...(options.outboundAllowlist ? { outboundAllowlist: options.outboundAllowlist } : {}),
+        });
+        const platform = await createPlatform(config);
+        // Signals before listening: a SIGTERM during start-up still closes the store.
+        stopOnSignals(async (signal) => {
+          platform.app.log.info({ signal }, 'shutting down');
+          await platform.close();
+        });
+        const url = await platform.listen().catch(async (error: NodeJS.ErrnoException) => {
+          await platform.close().catch(() => {});
+          if (error.code === 'EADDRINUSE') {
+            throw new CliError(
+              `Port ${options.port} on ${options.host} is already in use.`,
+              ExitCode.Usage,
+              'Pass --port <another port> (or set PORT), or stop what listens there.',
+            );
+          }
+          throw error;
+        });
+        // The delivery worker boots now rather than with the first event, which would wait for it.
+        const transport = platform.services.httpTransport;
+        if ('warm' in transport) transport.warm();
+        const store = platform.services.store;
+        const where = store.dialect === 'sqlite' ? store.sqlitePath : 'PostgreSQL (DATABASE_URL)';
+        process.stdout.write(`Switchboard is listening on ${url} (store: ${where})\n`);
+        if (config.allowPrivateTargets) {
+          process.stdout.write('Outbound deliveries may reach private and loopback addresses (--allow-private-targets): do not expose this node.\n');
+        }
+        if (platform.demo) {
+          process.stdout.write('Created the demo workspace "Demo" with alice@example.com (owner) and bob@example.com, channel #general.\n');
+          if (platform.demo.generated) process.stdout.write(`Their password (shown once): ${platform.demo.password}\n`);
+        }
+      }),
+    );
 }

@@ -22,4 +22,25 @@ export function stopOnSignals(stop: (signal: NodeJS.Signals) => Promise<void>): 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (process.env.npm_command) watchParent(() => onSignal('SIGTERM'));
+}
+
+/** How often a process started through npm checks that its parent is still there. */
+const PARENT_CHECK_MS = 500;
+/** Read when the CLI loads, not when a server is up: the parent may be gone by then. */
+const FIRST_PARENT = process.ppid;
+
+/**
+ * `npx switchboard …` runs node under `sh -c` under npm: a SIGTERM to npx ends npm and the
+ * shell but never reaches node, which would keep serving with its port bound. So under npm, the
+ * parent going away (node is handed to init or a subreaper) counts as a SIGTERM.
+ */
+function watchParent(onGone: () => void): void {
+  const timer = setInterval(() => {
+    if (process.ppid !== FIRST_PARENT) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, PARENT_CHECK_MS);
+  timer.unref();
 }

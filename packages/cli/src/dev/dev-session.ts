@@ -145,11 +145,12 @@ export class DevSession {
       say(paint('yellow', 'socketMode changed: stop dev (Ctrl-C) and start it again to switch transports.'));
       return;
     }
-    const restart = await this.sync(manifest, false);
-    if (restart) await this.restart('the installation');
+    // The app reads manifest.json when it starts (the SDK checks its listeners against it), and a
+    // renewed install brings a new bot token: either way it restarts to see the new state.
+    if (await this.sync(manifest, false)) await this.restart('manifest.json');
   }
 
-  /** Syncs the registration and the install; true when the app must restart to see a new token. */
+  /** Syncs the registration and the install; true when anything changed. */
   private async sync(manifest: Manifest, first: boolean): Promise<boolean> {
     const platform = this.platform as DevPlatform;
     const local = localManifest(manifest, this.base);
@@ -168,7 +169,7 @@ export class DevSession {
     const install = await ensureInstalled(platform, result.app, tokenFile, result.botScopesChanged);
     if (install.installed) say(`Installed it in the workspace${install.botId ? '; its bot is in #general' : ''}.`);
     this.env = appEnvironment(platform.url, result.app, tokenFile, this.appPort);
-    return install.installed && !first;
+    return result.created || result.changes.length > 0 || install.installed;
   }
 
   private async printBanner(label: string): Promise<void> {
@@ -181,6 +182,7 @@ export class DevSession {
     const link = await platform.signInLink();
     if (link) say(`Chat      ${paint('cyan', link)}  (signs in ${platform.person}; single use, 10 minutes)`);
     const command = this.registration?.slashCommands[0]?.command;
+    if (!this.app?.running) say(paint('red', 'The app is not running (its output is above): fix it and save a file to start it again.'));
     say(
       `Ready. ${command ? `Try ${paint('bold', `${command} hi`)} in #general. ` : ''}Saving a file restarts the app; saving manifest.json re-syncs it. Ctrl-C stops.`,
     );

@@ -1,0 +1,123 @@
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAppFolder } from '../src/dev/app-folder.js';
+import { ChatPerson, isListening, processesIn, type RunningCli, spawnCli } from './dev-harness.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'echo-bot');
+
+/** A copy of examples/echo-bot outside the repository, resolving packages from the repository's node_modules. */
+function copyOfEchoBot(): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'sb-dev-')));
+  for (const file of ['index.ts', 'manifest.json']) copyFileSync(join(EXAMPLE, file), join(dir, file));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'echo-bot-copy', private: true, type: 'module' }));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+describe('switchboard dev', () => {
+  it('at the repository root it runs examples/echo-bot', () => {
+    expect(findAppFolder(ROOT).dir).toBe(EXAMPLE);
+    expect(() => findAppFolder(tmpdir())).toThrow(/no manifest\.json/i);
+  });
+
+  // Each step waits for an app restart through tsx: generous on a loaded machine.
+  describe('in an app folder: one command to a bot that answers, edits applied live, Ctrl-C leaves nothing', { timeout: 120_000 }, () => {
+    let dir: string;
+    let dev: RunningCli;
+    let alice: ChatPerson;
+    let general: string;
+    const ports: number[] = [];
+
+    beforeAll(async () => {
+      dir = copyOfEchoBot();
+      dev = spawnCli(['dev', '--port', '0'], { cwd: dir });
+      const [, platformUrl] = await dev.waitFor(/Platform {2}(http:\/\/\S+)/, 90_000);
+      const [, appPort, tapUrl] = await dev.waitFor(/on port (\d+); the platform delivers to (http:\/\/\S+)/);
+      ports.push(Number(new URL(platformUrl).port), Number(appPort), Number(new URL(tapUrl).port));
+      const [, link] = await dev.waitFor(/Chat {6}(http:\/\/\S+)/);
+      await dev.waitFor(/Ready\./);
+      alice = await ChatPerson.fromLink(link);
+      general = await alice.channelId('general');
+    }, 120_000);
+
+    afterAll(async () => {
+      if (dev && dev.child.exitCode === null) dev.child.kill('SIGKILL');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('registers from manifest.json without rewriting it, and /echo hi is answered; the delivery is printed', async () => {
+      expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toBe(readFileSync(join(EXAMPLE, 'manifest.json'), 'utf8'));
+      expect(dev.output()).toMatch(/Registered Echo Bot \(\w+\) from manifest\.json/);
+      expect(dev.output()).toMatch(/\/echo → http:\/\/127\.0\.0\.1:\d+\/slash/);
+      const posted = await alice.post(general, '/echo hi');
+      expect(posted.body.outcome).toBe('acked');
+      await alice.waitForText(general, 'hi');
+      await dev.waitFor(/← SLASH_COMMAND \/echo hi\s+200\s+[\d.]+ ms/);
+    });
+
+    it('saving a source file restarts the app with the change', async () => {
+      const from = dev.output().length;
+      const source = join(dir, 'index.ts');
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source written into the app
+      const edited = readFileSync(source, 'utf8').replace('await ctx.say(ctx.payload.text);', 'await ctx.say(`echo: ${ctx.payload.text}`);');
+      writeFileSync(source, edited);
+      await dev.waitFor(/index\.ts changed: restarting the app/, 30_000, from);
+      await dev.waitFor(/Echo Bot listening on/, 60_000, from);
+      expect((await alice.post(general, '/echo again')).body.outcome).toBe('acked');
+      await alice.waitForText(general, 'echo: again');
+    });
+
+    it('a command added to manifest.json is synced and works once the app handles it', async () => {
+      let from = dev.output().length;
+      const manifestPath = join(dir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      manifest.slashCommands.push({ command: '/shout', url: 'http://localhost:3000/slash', description: 'Shouts' });
+      writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+      await dev.waitFor(/\+ slashCommands\[\/shout\]/, 30_000, from);
+      await dev.waitFor(/Echo Bot listening on/, 60_000, from);
+      from = dev.output().length;
+      const source = join(dir, 'index.ts');
+      const withShout = readFileSync(source, 'utf8').replace(
+        "createApp({ manifest, ...options }).command('/echo'",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source written into the app
+        "createApp({ manifest, ...options }).command('/shout', async (ctx) => { ctx.ack(); await ctx.say(`${ctx.payload.text.toUpperCase()}!`); }).command('/echo'",
+      );
+      writeFileSync(source, withShout);
+      await dev.waitFor(/Echo Bot listening on/, 60_000, from);
+      expect((await alice.post(general, '/shout hey')).body.outcome).toBe('acked');
+      await alice.waitForText(general, 'HEY!');
+      expect(JSON.parse(readFileSync(manifestPath, 'utf8')).slashCommands[1].url).toBe('http://localhost:3000/slash');
+    });
+
+    it('Ctrl-C stops the app, the tap and the platform: exit 0, no port bound, no process left', async () => {
+      expect(processesIn(dir).length).toBeGreaterThan(0);
+      dev.child.kill('SIGINT');
+      const { code } = await dev.exited;
+      expect(code).toBe(0);
+      for (const port of ports) expect(await isListening(port)).toBe(false);
+      expect(processesIn(dir)).toEqual([]);
+    });
+  });
+
+  it('a port in use is an error that says to use --port', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    const dir = copyOfEchoBot();
+    try {
+      const dev = spawnCli(['dev', '--port', String(port)], { cwd: dir });
+      const { code } = await dev.exited;
+      expect(code).toBe(2);
+      expect(dev.output()).toMatch(new RegExp(`Port ${port} is already in use`));
+      expect(dev.output()).toContain('--port');
+      expect(processesIn(dir)).toEqual([]);
+    } finally {
+      busy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
