@@ -134,6 +134,22 @@ for (const dialect of await dialects()) {
       expect((await callWith(t.url, botHeaders(reader), 'GET', '/v1/messages/scheduled')).status).toBe(200);
       expect((await callWith(t.url, botHeaders(reader), 'DELETE', '/v1/messages/scheduled/x')).status).toBe(403);
     });
+    it('answers the requests exactly as the Pumble SDK builds them (JSON content type on bodiless calls too)', async () => {
+      const headers = botHeaders(bot);
+      const created = await callWith<ScheduledMessage>(t.url, headers, 'POST', '/v1/messages/scheduled', {
+        sendAt: clock.now() + 3_600_000,
+        text: 'sdk',
+        channelId: general,
+      });
+      expect(created.status).toBe(200);
+      const listed = await callWith<ScheduledMessages>(t.url, headers, 'GET', '/v1/messages/scheduled');
+      expect(listed.status).toBe(200);
+      expect(listed.body.scheduledMessages.map((m) => m.id)).toContain(created.body.id);
+      expect((await callWith(t.url, headers, 'GET', `/v1/messages/scheduled/${created.body.id}`)).status).toBe(200);
+      expect((await callWith(t.url, headers, 'DELETE', `/v1/messages/scheduled/${created.body.id}`)).status).toBe(204);
+      expect((await callWith(t.url, headers, 'DELETE', `/v1/messages/scheduled/${created.body.id}`)).status).toBe(404);
+    });
+
     it('lets an app schedule with its bot token and posts as the bot; recurring messages come back until they end', async () => {
       const text = `daily digest ${dialect}`;
       const created = await callWith<ScheduledMessage>(t.url, botHeaders(bot), 'POST', '/v1/messages/scheduled', {
