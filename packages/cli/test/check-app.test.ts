@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ManifestInput } from '@switchboard/protocol';
 import { type App, createApp } from '@switchboard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runInProcess, tempDir } from './support/cli.js';
 
 const SECRET = 'check-app-test-signing-secret';
-const manifest = {
+const manifest: ManifestInput = {
   name: 'probe-target',
   displayName: 'Probe Target',
   bot: true,

@@ -61,7 +61,7 @@ for (const dialect of await dialects()) {
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['refreshToken', 'token', 'workspaceId', 'workspaceUserId']);
       // JWT-shaped (pumble-cli decodes its `exp`), random inside: `jti` carries 256 bits.
-      const [, refreshPayload] = res.body.refreshToken.split('.');
+      const [, refreshPayload] = String(res.body.refreshToken).split('.');
       const refreshClaims = JSON.parse(Buffer.from(refreshPayload, 'base64url').toString());
       expect(refreshClaims.jti).toMatch(/^sbr_[\w-]{43}$/);
       expect(refreshClaims.exp * 1000).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
