@@ -41,7 +41,7 @@ function cookieAuthenticated(request: FastifyRequest): boolean {
  * subdomains and top-level GET navigations through; this closes both.
  */
 export function installCsrfGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request);
     const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
     const unsafe = !SAFE_METHODS.has(request.method);
@@ -49,7 +49,13 @@ export function installCsrfGuard(app: FastifyInstance): void {
     const byCookie = cookieAuthenticated(request);
     if (!byCookie && !FORM_PAGES.has(path)) return;
     if (isCrossOrigin(request)) {
-      throw new SwitchboardError('forbidden', 'Cross-site request refused: this action must come from a Switchboard page.', { reason: 'cross_site' });
+      const refused = new SwitchboardError('forbidden', 'Cross-site request refused: this action must come from a Switchboard page.', { reason: 'cross_site' });
+      if (!upgrade) throw refused;
+      // Answered before the websocket plugin marks the request as an upgrade, so its clean-up does not run: end the socket here.
+      const end = () => request.raw.socket.destroy();
+      reply.status(refused.status).header('connection', 'close').send(refused.toBody());
+      reply.then(end, end);
+      return reply;
     }
     if (byCookie && unsafe && path.startsWith('/v1/')) {
       const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
