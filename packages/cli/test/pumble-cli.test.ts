@@ -198,4 +198,21 @@ describe('pumble-cli against Switchboard (request replay)', () => {
     expect((await send(t.url, 'GET', `${base}/apps/mine`, { authtoken: refreshed.body.token })).status).toBe(200);
     expect((await send(t.url, 'GET', `${base}/apps/mine`)).status).toBe(401);
   });
+
+  it('an address is sent at most 5 codes per 15 minutes (then 429 with Retry-After)', async () => {
+    // A platform of its own: the per-client limit of /lead (10 a minute) must not interfere.
+    const own = await startTestPlatform({ smtpUrl: smtp.url });
+    try {
+      for (let i = 0; i < 5; i++) expect((await send(own.url, 'POST', '/lead', { body: { email: 'flood@example.com' } })).status).toBe(200);
+      const response = await fetch(`${own.url}/lead`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'Flood@Example.com' }),
+      });
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('300');
+    } finally {
+      await own.stop();
+    }
+  });
 });
