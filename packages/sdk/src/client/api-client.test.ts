@@ -1,7 +1,7 @@
-import type { ChannelInfo, Message, MessagePage, WorkspaceUser } from '@switchboard/protocol';
+import type { ChannelInfo, HomeView, Message, MessagePage, PumbleUserGroup, Workspace, WorkspaceUser } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWireServer, type WireReply, type WireServer } from '../testing/wire-server.js';
-import { ApiClient } from './index.js';
+import { ApiClient, SwitchboardApiError } from './index.js';
 
 /** Fixtures in the documented wire shapes (PROTOCOL.md section 5). */
 const message: Message = {
@@ -14,7 +14,18 @@ const message: Message = {
   timestampMilli: 1_735_689_600_000,
 };
 const page: MessagePage = { messages: [message], hasMoreBefore: false, hasMoreAfter: true };
-const channelInfo: ChannelInfo = { channel: { id: 'C1', workspaceId: 'W1', channelType: 'PUBLIC', name: 'general' }, users: ['U1', 'B1'] };
+const channelInfo: ChannelInfo = {
+  channel: {
+    id: 'C1',
+    workspaceId: 'W1',
+    channelType: 'PUBLIC',
+    name: 'general',
+    postingPermissions: { allowThreads: true, allowMentions: true, postingPermissionsGroup: 'EVERYONE', workspaceUserIds: [] },
+    desktopNotificationPreferences: 'ALL',
+    mobileNotificationPreferences: 'ALL',
+  },
+  users: ['U1', 'B1'],
+};
 const user: WorkspaceUser = {
   id: 'U1',
   email: 'alice@example.com',
@@ -22,10 +33,26 @@ const user: WorkspaceUser = {
   workspaceId: 'W1',
   role: 'owner',
   status: 'ACTIVE',
-  avatar: null,
+  avatar: { fullPath: '', scaledPath: '' },
   timeZoneId: 'Europe/Berlin',
-  title: null,
+  automaticallyTimeZone: false,
+  title: '',
+  phone: '',
+  timeFormat: 24,
 };
+const workspace: Workspace = { id: 'W1', name: 'Demo', customStatusDefinitions: [], uniqueIdentifier: 'W1' };
+const group: PumbleUserGroup = {
+  id: 'G1',
+  workspaceId: 'W1',
+  createdBy: 'U1',
+  disabled: false,
+  name: 'Design',
+  handle: 'design',
+  description: '',
+  workspaceUserIds: ['U1'],
+};
+const homeView: HomeView = { appId: 'A1', workspaceUserId: 'U1', blocks: [], isDefault: false, updatedAt: 1 };
+const status = { code: ':coffee:', status: 'Lunch', expiration: 'hour1' as const, expiresAt: 0, pausedNotifications: false };
 const me = { workspaceId: 'W1', workspaceName: 'Demo', workspaceUserId: 'B1', workspaceUserName: 'Bot' };
 
 interface Row {
@@ -136,8 +163,26 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v1/channels/C1/messages/R1/replies',
     query: { limit: '5' },
-    reply: { body: page },
-    result: page,
+    reply: { body: [message] },
+    result: [message],
+  },
+  {
+    name: 'edit ephemeral',
+    call: (c) => c.messages.editEphemeral('C1', 'M1', 'v2', ['U1'], { threadRootId: 'R1' }),
+    method: 'PUT',
+    path: '/v1/channels/C1/messages/M1',
+    json: { text: 'v2', ephemeral: { sendToUsers: ['U1'], threadRootId: 'R1' } },
+    reply: { body: message },
+    result: message,
+  },
+  {
+    name: 'edit attachments',
+    call: (c) => c.messages.editAttachments('C1', 'M1', [{ title: 'Build 42' }]),
+    method: 'PUT',
+    path: '/v1/channels/C1/messages/M1/attachments',
+    json: { attachments: [{ title: 'Build 42' }] },
+    reply: { body: message },
+    result: message,
   },
   {
     name: 'add reaction',
@@ -189,8 +234,16 @@ const rows: Row[] = [
     method: 'POST',
     path: '/v1/channels/C1/users',
     json: { userIds: ['U2', 'U3'] },
-    reply: { body: channelInfo },
-    result: channelInfo,
+    reply: { body: { channelId: 'C1', addedUserIds: ['U2'] } },
+    result: { channelId: 'C1', addedUserIds: ['U2'] },
+  },
+  {
+    name: 'list direct',
+    call: (c) => c.channels.listDirect(),
+    method: 'GET',
+    path: '/v1/channels/direct/list',
+    reply: { body: [channelInfo] },
+    result: [channelInfo],
   },
   { name: 'remove user', call: (c) => c.channels.removeUser('C1', 'U2'), method: 'DELETE', path: '/v1/channels/C1/users/U2', reply: { status: 204 } },
   {
@@ -218,8 +271,29 @@ const rows: Row[] = [
     call: (c) => c.workspace.get(),
     method: 'GET',
     path: '/v1/workspace',
-    reply: { body: { id: 'W1', name: 'Demo' } },
-    result: { id: 'W1', name: 'Demo' },
+    reply: { body: workspace },
+    result: workspace,
+  },
+  {
+    name: 'custom status',
+    call: (c) => c.users.setCustomStatus(status),
+    method: 'PUT',
+    path: '/v1/workspaceUsers/customStatus',
+    json: status,
+    reply: { body: user },
+    result: user,
+  },
+  { name: 'clear custom status', call: (c) => c.users.clearCustomStatus(), method: 'DELETE', path: '/v1/workspaceUsers/customStatus', reply: { status: 204 } },
+  { name: 'user groups', call: (c) => c.userGroups.list(), method: 'GET', path: '/v1/workspaceUsers/groups', reply: { body: [group] }, result: [group] },
+  { name: 'user group', call: (c) => c.userGroups.get('G1'), method: 'GET', path: '/v1/workspaceUsers/groups/G1', reply: { body: group }, result: group },
+  {
+    name: 'publish home view',
+    call: (c) => c.homeViews.publish('U1', { blocks: [] }),
+    method: 'POST',
+    path: '/v1/app/homeView/workspaceUsers/U1',
+    json: { blocks: [] },
+    reply: { body: homeView },
+    result: homeView,
   },
   { name: 'oauth2/me', call: (c) => c.workspace.me(), method: 'GET', path: '/oauth2/me', reply: { body: me }, result: me },
   { name: 'unauthorize', call: (c) => c.app.unauthorize(), method: 'DELETE', path: '/v1/app/authorization', reply: { status: 204 } },
@@ -258,5 +332,14 @@ describe('ApiClient: every App API call on the wire', () => {
     expect(request.json).toEqual(row.json);
     expect(request.headers['content-type']).toBe(row.json === undefined ? undefined : 'application/json');
     expect(request.headers).toMatchObject({ token: 'T', 'x-app-token': 'K' });
+  });
+
+  it('permanent calls reject with not_supported (Switchboard has no calls)', async () => {
+    next = { status: 501, body: { code: 'not_supported', message: 'Switchboard has no calls.' } };
+    server.requests.length = 0;
+    const failure = await client.calls.createPermanent().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(SwitchboardApiError);
+    expect(failure).toMatchObject({ status: 501, code: 'not_supported' });
+    expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/v1/calls/permanent' });
   });
 });

@@ -1,4 +1,4 @@
-import { ChannelInfo, type ChannelType } from '@switchboard/protocol';
+import { ChannelInfo, type ChannelType, UsersAddedToChannel } from '@switchboard/protocol';
 import { z } from 'zod';
 import { type HttpTransport, pathOf } from './http.js';
 
@@ -42,11 +42,19 @@ export class ChannelsApi {
   }
 
   /**
-   * Adds people to a channel.
-   * @example await client.channels.addUsers(channelId, [aliceId, bobId]);
+   * Adds people to a channel; answers who was actually added (people already in are left out).
+   * @example const { addedUserIds } = await client.channels.addUsers(channelId, [aliceId, bobId]);
    */
-  addUsers(channelId: string, userIds: readonly string[]): Promise<ChannelInfo> {
-    return this.http.json({ method: 'POST', path: pathOf`/v1/channels/${channelId}/users`, json: { userIds } }, ChannelInfo);
+  addUsers(channelId: string, userIds: readonly string[]): Promise<UsersAddedToChannel> {
+    return this.http.json({ method: 'POST', path: pathOf`/v1/channels/${channelId}/users`, json: { userIds } }, UsersAddedToChannel);
+  }
+
+  /**
+   * The caller's direct and group conversations.
+   * @example const dms = await client.channels.listDirect();
+   */
+  listDirect(): Promise<ChannelInfo[]> {
+    return this.http.json({ method: 'GET', path: '/v1/channels/direct/list' }, ChannelInfoList);
   }
 
   /**
@@ -58,7 +66,7 @@ export class ChannelsApi {
   }
 
   /**
-   * The existing direct channel with these people.
+   * The direct channel with these people (opened on first use).
    * @example const dm = await client.channels.getDirect([aliceId]);
    */
   getDirect(participantIds: readonly string[]): Promise<ChannelInfo> {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWireServer, type WireHandler, type WireServer } from '../testing/wire-server.js';
 import { ApiClient, type ApiClientOptions, SwitchboardApiError, SwitchboardNetworkError, SwitchboardResponseError } from './index.js';
 
-const workspace = { id: 'W1', name: 'Demo' };
+const workspace = { id: 'W1', name: 'Demo', customStatusDefinitions: [], uniqueIdentifier: 'W1' };
 const auth = { token: 'bot-token', appKey: 'app-key' };
 
 let server: WireServer;

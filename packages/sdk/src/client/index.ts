@@ -1,12 +1,15 @@
 import { AppApi } from './app.js';
 import { type ApiAuth, authenticatorFor } from './auth.js';
+import { CallsApi } from './calls.js';
 import { ChannelsApi } from './channels.js';
 import { FilesApi } from './files.js';
+import { HomeViewsApi } from './home-views.js';
 import { type HttpOptions, HttpTransport } from './http.js';
 import { MessagesApi } from './messages.js';
 import { ReactionsApi } from './reactions.js';
 import { ScheduledMessagesApi } from './scheduled-messages.js';
 import { SearchApi } from './search.js';
+import { UserGroupsApi } from './user-groups.js';
 import { UsersApi } from './users.js';
 import { WorkspaceApi } from './workspace.js';
 
@@ -34,6 +37,9 @@ export class ApiClient {
   readonly search: SearchApi;
   readonly scheduled: ScheduledMessagesApi;
   readonly files: FilesApi;
+  readonly userGroups: UserGroupsApi;
+  readonly homeViews: HomeViewsApi;
+  readonly calls: CallsApi;
 
   constructor(options: ApiClientOptions) {
     const auth = authenticatorFor(options.auth);
@@ -46,6 +52,9 @@ export class ApiClient {
     this.app = new AppApi(http);
     this.search = new SearchApi(http);
     this.scheduled = new ScheduledMessagesApi(http);
+    this.userGroups = new UserGroupsApi(http);
+    this.homeViews = new HomeViewsApi(http);
+    this.calls = new CallsApi(http);
     this.files = new FilesApi(http, {
       uploadBaseUrl: options.fileUploadUrl ?? options.baseUrl,
       auth,
@@ -66,4 +75,17 @@ export type { RetryOptions } from './retry-policy.js';
 export type { ScheduleRequest } from './scheduled-messages.js';
 export type { SearchQuery } from './search.js';
 export { OAuth2Me } from './workspace.js';
-export { AppApi, ChannelsApi, FilesApi, MessagesApi, ReactionsApi, ScheduledMessagesApi, SearchApi, UsersApi, WorkspaceApi };
+export {
+  AppApi,
+  CallsApi,
+  ChannelsApi,
+  FilesApi,
+  HomeViewsApi,
+  MessagesApi,
+  ReactionsApi,
+  ScheduledMessagesApi,
+  SearchApi,
+  UserGroupsApi,
+  UsersApi,
+  WorkspaceApi,
+};

@@ -1,5 +1,5 @@
 import { Message, MessagePage, type PostMessageBody } from '@switchboard/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type HttpTransport, pathOf } from './http.js';
 
 /** What a message says: text and/or blocks, attachments, files (the post body minus `ephemeral`). */
@@ -13,6 +13,8 @@ export interface PageQuery {
   cursor?: string;
   strategy?: 'BEFORE' | 'AFTER';
 }
+
+const MessageList = z.array(Message);
 
 const contentOf = (content: MessageContent | string): MessageContent => (typeof content === 'string' ? { text: content } : content);
 
@@ -62,6 +64,30 @@ export class MessagesApi {
   }
 
   /**
+   * Changes an ephemeral message the caller sent, for those of `sendToUsers` who still see it.
+   * @example await client.messages.editEphemeral(channelId, messageId, 'Done :white_check_mark:', [userId]);
+   */
+  editEphemeral(
+    channelId: string,
+    messageId: string,
+    content: MessageEdit | string,
+    sendToUsers: readonly string[],
+    options: { threadRootId?: string } = {},
+  ): Promise<Message> {
+    const ephemeral = { sendToUsers, ...(options.threadRootId ? { threadRootId: options.threadRootId } : {}) };
+    const { text = '', ...rest } = contentOf(content);
+    return this.http.json({ method: 'PUT', path: pathOf`/v1/channels/${channelId}/messages/${messageId}`, json: { text, ...rest, ephemeral } }, Message);
+  }
+
+  /**
+   * Replaces the attachments of a message the caller wrote (needs `attachments:write`).
+   * @example await client.messages.editAttachments(channelId, messageId, [{ title: 'Build 42', color: '#2eb67d' }]);
+   */
+  editAttachments(channelId: string, messageId: string, attachments: readonly Record<string, unknown>[]): Promise<Message> {
+    return this.http.json({ method: 'PUT', path: pathOf`/v1/channels/${channelId}/messages/${messageId}/attachments`, json: { attachments } }, Message);
+  }
+
+  /**
    * Deletes a message.
    * @example await client.messages.delete(channelId, messageId);
    */
@@ -95,10 +121,10 @@ export class MessagesApi {
   }
 
   /**
-   * A page of a thread's replies.
-   * @example const { messages } = await client.messages.replies(channelId, rootId);
+   * A thread's replies, oldest first (a bare array, as Pumble answers `fetchThreadReplies`).
+   * @example const replies = await client.messages.replies(channelId, rootId, { limit: 50 });
    */
-  replies(channelId: string, threadRootId: string, query: PageQuery = {}): Promise<MessagePage> {
-    return this.http.json({ method: 'GET', path: pathOf`/v1/channels/${channelId}/messages/${threadRootId}/replies`, query: { ...query } }, MessagePage);
+  replies(channelId: string, threadRootId: string, query: PageQuery = {}): Promise<Message[]> {
+    return this.http.json({ method: 'GET', path: pathOf`/v1/channels/${channelId}/messages/${threadRootId}/replies`, query: { ...query } }, MessageList);
   }
 }

@@ -1,4 +1,4 @@
-import { WorkspaceUser } from '@switchboard/protocol';
+import { type UpdateCustomStatusBody, WorkspaceUser } from '@switchboard/protocol';
 import { z } from 'zod';
 import { type HttpTransport, pathOf } from './http.js';
 
@@ -25,5 +25,21 @@ export class UsersApi {
    */
   get(userId: string): Promise<WorkspaceUser> {
     return this.http.json({ method: 'GET', path: pathOf`/v1/workspaceUsers/${userId}` }, WorkspaceUser);
+  }
+
+  /**
+   * Sets the token's person's custom status (needs `status:write`); answers them with it.
+   * @example await userClient.users.setCustomStatus({ code: ':palm_tree:', status: 'Away', expiration: 'today', expiresAt: 0, pausedNotifications: false });
+   */
+  setCustomStatus(status: UpdateCustomStatusBody): Promise<WorkspaceUser> {
+    return this.http.json({ method: 'PUT', path: '/v1/workspaceUsers/customStatus', json: status }, WorkspaceUser);
+  }
+
+  /**
+   * Clears the token's person's custom status.
+   * @example await userClient.users.clearCustomStatus();
+   */
+  clearCustomStatus(): Promise<void> {
+    return this.http.send({ method: 'DELETE', path: '/v1/workspaceUsers/customStatus' });
   }
 }
