@@ -34,7 +34,7 @@ for (const dialect of await dialects()) {
       const token = await callWith<{ token: string }>(t.url, headers, 'POST', '/v1/files/upload/token', { filename: name, length: bytes.length });
       expect(token.status).toBe(200);
       const form = new FormData();
-      form.append('file', new Blob([bytes], { type: mimeType }), name);
+      form.append('file', new Blob([new Uint8Array(bytes)], { type: mimeType }), name);
       const uploaded = await fetch(`${t.url}/upload/files`, { method: 'POST', headers: { authtoken: token.body.token }, body: form });
       expect(uploaded.status).toBe(200);
       const answer = (await uploaded.json()) as CompleteFileUpload;
