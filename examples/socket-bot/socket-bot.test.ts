@@ -33,6 +33,6 @@ describe('examples/socket-bot against the real platform (socket mode)', () => {
   it('receives NEW_MESSAGE over the socket and replies in the thread', async () => {
     const { message } = await t.as('bob').post('#general', 'ping');
     const pong = await t.waitForMessage({ from: t.bot, channel: '#general', text: 'pong', seenBy: 'bob' });
-    expect(pong.threadReplyInfo?.threadRootId).toBe(message?.id);
+    expect(pong.threadReplyInfo?.rootId).toBe(message?.id);
   });
 });

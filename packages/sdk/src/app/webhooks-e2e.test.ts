@@ -96,8 +96,8 @@ describe('SDK webhook listeners against the real platform (PROTOCOL.md 8)', () =
       content: 'hello hooks',
     });
     const replies = async () =>
-      (await call<{ messages: { text: string; author: string }[] }>(t.url, alice.token, 'GET', `/v1/channels/${general}/messages/${first.body.id}/replies`))
-        .body.messages;
+      // Pumble's fetchThreadReplies: a bare array.
+      (await call<{ text: string; author: string }[]>(t.url, alice.token, 'GET', `/v1/channels/${general}/messages/${first.body.id}/replies`)).body;
     await until(async () => (await replies()).some((m) => m.text === 'heard: hello hooks'), "the bot's threaded reply");
     expect((await replies()).find((m) => m.text === 'heard: hello hooks')?.author).toBe(tokens.body.botId);
 
