@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -55,7 +55,11 @@ export class DiskFileContents implements FileContents {
   }
 
   async read(fileId: string): Promise<Readable> {
-    return createReadStream(join(this.dir, fileId));
+    // Opened before answering, so a missing file is a 404 rather than a response cut short.
+    const handle = await open(join(this.dir, fileId), 'r').catch(() => {
+      throw new SwitchboardError('not_found', 'No such file.');
+    });
+    return handle.createReadStream();
   }
 
   async remove(fileId: string): Promise<void> {

@@ -96,11 +96,37 @@ export class ScheduledPoster {
     }
   }
 
+  /** A message an app scheduled goes out only while the app is installed and (for a person's token) still authorized. */
+  private async appStillActs(row: ScheduledMessagesTable, authorRole: string): Promise<boolean> {
+    const appId = row.app_id as string;
+    const installed = await this.db
+      .selectFrom('app_installations')
+      .select('id')
+      .where('app_id', '=', appId)
+      .where('workspace_id', '=', row.workspace_id)
+      .where('uninstalled_at', 'is', null)
+      .executeTakeFirst();
+    if (!installed) return false;
+    if (authorRole === 'bot') return true;
+    const authorized = await this.db
+      .selectFrom('app_authorizations')
+      .select('id')
+      .where('app_id', '=', appId)
+      .where('user_id', '=', row.author_id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return authorized !== undefined;
+  }
+
   private async postOne(row: ScheduledMessagesTable, token: string): Promise<void> {
     const now = this.clock.now();
     const author = await this.db.selectFrom('workspace_users').select(['role', 'status']).where('id', '=', row.author_id).executeTakeFirst();
     if (author?.status !== 'ACTIVE') {
       await this.store.release(row.id, token, { failed: true, error: 'The author is no longer active.' }, now);
+      return;
+    }
+    if (row.app_id && !(await this.appStillActs(row, author.role))) {
+      await this.store.release(row.id, token, { failed: true, error: 'The app that scheduled it was uninstalled or unauthorized.' }, now);
       return;
     }
     const recurrence = parse<ScheduledMessageRecurrenceRequest>(row.recurrence);

@@ -150,6 +150,22 @@ for (const dialect of await dialects()) {
       expect((await callWith(t.url, headers, 'DELETE', `/v1/messages/scheduled/${created.body.id}`)).status).toBe(404);
     });
 
+    it('drops what an app scheduled with a person’s token once the person unauthorizes the app', async () => {
+      const helper = await installApp(t, alice, `helper_${dialect}`, ['messages:write'], ['messages:read', 'messages:write']);
+      const asAlice = { token: helper.userToken, 'x-app-token': helper.appKey };
+      const text = `on alice's behalf ${dialect}`;
+      const created = await callWith<ScheduledMessage>(t.url, asAlice, 'POST', '/v1/messages/scheduled', {
+        channelId: general,
+        text,
+        sendAt: clock.now() + 400,
+      });
+      expect(created.status).toBe(200);
+      expect(created.body.author).toBe(alice.workspaceUserId);
+      expect((await callWith(t.url, asAlice, 'DELETE', '/v1/app/authorization')).status).toBeLessThan(300);
+      await eventually(async () => (await row(created.body.id)).status === 'failed');
+      expect(await storedWith(text)).toEqual([]);
+    });
+
     it('lets an app schedule with its bot token and posts as the bot; recurring messages come back until they end', async () => {
       const text = `daily digest ${dialect}`;
       const created = await callWith<ScheduledMessage>(t.url, botHeaders(bot), 'POST', '/v1/messages/scheduled', {
