@@ -69,6 +69,20 @@ describe('parseManifest: valid manifests', () => {
     expect(parseManifest(manifest).ok).toBe(true);
   });
 
+  it('keeps what the Pumble SDK and pumble-cli send: a titled defaultHomeView, a listing path on the app host', () => {
+    const manifest = {
+      ...clone(),
+      defaultHomeView: { title: { type: 'plain_text', text: 'Welcome' }, blocks: [{ type: 'divider' }], state: { values: {} } },
+      listingUrl: '/listing',
+      helpUrl: 'https://myapp.com/help',
+    };
+    expect(parseManifest(manifest)).toEqual({ ok: true, manifest });
+    for (const listingUrl of ['//evil.example.com/x', 'listing', '/has space', 'javascript:alert(1)']) {
+      expect(parseManifest({ ...clone(), listingUrl }).ok, listingUrl).toBe(false);
+    }
+    expect(parseManifest({ ...clone(), defaultHomeView: { blocks: 'nope' } }).ok).toBe(false);
+  });
+
   it('accepts the minimum: only the required fields, empty lists', () => {
     const minimal = {
       name: 'Polls',
