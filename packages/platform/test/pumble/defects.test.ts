@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantCode, REDIRECT, registerApp, testManifest } from '../apps/oauth-dance.js';
 import { call, dialects, login, startPlatform, type TestPlatform } from '../harness.js';
+import { listenRealtime } from '../realtime-client.js';
 import { ALL_SCOPES, createChannel, demoWorkspace, type InstalledApp, installApp, sdkCall, type Workspace } from './sdk-requests.js';
 
 /** A raw request (fetch refuses some of what is tested here): status, headers, body text. */
@@ -34,6 +35,7 @@ for (const dialect of await dialects()) {
     afterAll(async () => t?.stop());
 
     it('only the sending app withdraws an ephemeral message; a recipient dismisses it for themself only', async () => {
+      const alicePage = await listenRealtime(t.url, ws.alice.token);
       const sent = await sdkCall<{ id: string }>(t.url, app.botToken, app.app.appKey, {
         method: 'POST',
         path: `/v1/channels/${ws.general}/messages`,
@@ -66,6 +68,7 @@ for (const dialect of await dialects()) {
       const byAliceViaApp = await sdkCall(t.url, app.userToken, app.app.appKey, { method: 'DELETE', path, data: { deleteForUsers: [ws.bob.workspaceUserId] } });
       expect(byAliceViaApp.status).toBe(403);
       expect(await recipients()).toEqual([ws.alice.workspaceUserId, ws.bob.workspaceUserId]);
+      await alicePage.next((f) => f.type === 'message.ephemeral');
 
       // bob dismisses it for himself.
       expect((await call(t.url, ws.bob.token, 'DELETE', path, { deleteForUsers: [ws.bob.workspaceUserId] })).status).toBe(204);
@@ -75,6 +78,12 @@ for (const dialect of await dialects()) {
         (await sdkCall(t.url, app.botToken, app.app.appKey, { method: 'DELETE', path, data: { deleteForUsers: [ws.alice.workspaceUserId] } })).status,
       ).toBe(204);
       expect(await recipients()).toEqual([]);
+      // alice's page heard exactly one withdrawal: the app's, none from the refused attempts.
+      const withdrawn = await alicePage.next((f) => f.type === 'message.ephemeral_deleted');
+      expect(withdrawn.data).toMatchObject({ messageId: sent.body.id });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(alicePage.frames.filter((f) => f.type === 'message.ephemeral_deleted')).toEqual([]);
+      alicePage.close();
       // Unknown ids are 404, not a silent 204.
       const unknown = `/v1/channels/${ws.general}/messages/000000000000000000000000/ephemeral`;
       expect(
@@ -90,10 +99,15 @@ for (const dialect of await dialects()) {
       });
       const path = `/v1/channels/${ws.general}/messages/${sent.body.id}`;
       const body = { text: 'v2', ephemeral: { sendToUsers: [ws.bob.workspaceUserId] } };
+      const bobPage = await listenRealtime(t.url, ws.bob.token);
       expect((await call(t.url, ws.bob.token, 'PUT', path, body)).status).toBe(403);
       const edited = await sdkCall<{ text: string; ephemeral: boolean }>(t.url, app.botToken, app.app.appKey, { method: 'PUT', path, data: body });
       expect(edited.status).toBe(200);
       expect(edited.body).toMatchObject({ id: sent.body.id, text: 'v2', ephemeral: true, edited: true });
+      // bob's page gets the new version under the same id.
+      const pushed = await bobPage.next((f) => f.type === 'message.ephemeral');
+      expect(pushed.data.message).toMatchObject({ id: sent.body.id, text: 'v2', edited: true });
+      bobPage.close();
       // alice never saw it: nobody to show the edit to.
       const toAlice = await sdkCall<{ code: string }>(t.url, app.botToken, app.app.appKey, {
         method: 'PUT',
