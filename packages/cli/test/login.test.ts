@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runInProcess, tempDir } from './support/cli.js';
+import { runCli, runInProcess, runInTerminal, tempDir } from './support/cli.js';
 import { PASSWORD, startTestPlatform, type TestPlatform } from './support/platform.js';
 
 const rc = (home: string) => JSON.parse(readFileSync(join(home, '.switchboardrc'), 'utf8'));
@@ -41,6 +42,29 @@ describe('switchboard login / whoami / logout', () => {
     const who = await runCli(['whoami', '--json'], { home, cwd: home });
     expect(who.code).toBe(0);
     expect(JSON.parse(who.stdout)).toMatchObject({ url: t.url, email: 'alice@example.com', name: 'Alice', workspaceName: 'Demo', credentials: 'file' });
+  });
+
+  const hasScript = (() => {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      console.warn('[switchboard tests] util-linux `script` is missing: the terminal prompt test is SKIPPED.');
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasScript)('in a terminal, asks for the e-mail and the password (hidden)', async () => {
+    const home = tempDir('sb-home-');
+    const result = await runInTerminal(['login', '--url', t.url], { home, cwd: home }, [
+      { prompt: 'E-mail', input: 'alice@example.com' },
+      { prompt: 'Password', input: PASSWORD },
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Signed in to');
+    expect(result.stdout).not.toContain(PASSWORD);
+    expect(rc(home)).toMatchObject({ url: t.url, email: 'alice@example.com' });
+    expect(mode(join(home, '.switchboardrc'))).toBe(0o600);
   });
 
   it('refuses a wrong password with exit code 3 and says what to do', async () => {

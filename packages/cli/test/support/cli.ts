@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -82,4 +82,41 @@ export async function runInProcess(args: string[], where: CliEnv): Promise<CliRe
     Object.assign(process.env, saved.env);
     process.exitCode = saved.exitCode;
   }
+}
+
+/**
+ * Runs `switchboard …` in a pseudo-terminal (util-linux `script`), answering each prompt when
+ * its text appears: how a person uses the interactive prompts.
+ */
+export function runInTerminal(args: string[], where: CliEnv, answers: { prompt: string; input: string }[]): Promise<CliResult> {
+  const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+  const command = ['stty cols 100 rows 30;', quote(process.execPath), '--conditions=source', '--import', quote(TSX), quote(RUNNER), ...args.map(quote)].join(
+    ' ',
+  );
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('SWITCHBOARD_')) env[key] = value;
+  Object.assign(env, { HOME: where.home, NO_COLOR: '1' }, where.env ?? {});
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: where.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const pending = [...answers];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const next = pending[0];
+      if (next && stdout.includes(next.prompt)) {
+        pending.shift();
+        child.stdin.write(`${next.input}\r`);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
 }
