@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { ManifestInput } from '@switchboard/protocol';
 import { type App, createApp } from '@switchboard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +102,22 @@ describe('switchboard check-app', () => {
     const result = await runInProcess(['check-app', sdkUrl, '--signing-secret', SECRET, '--command', '/echo', '--json'], where());
     expect(JSON.parse(result.stdout).passed).toBe(true);
     expect(result.code).toBe(0);
+  });
+
+  it('in an app folder it needs no arguments: the URL and command from manifest.json, the secret from .switchboard-app.json', async () => {
+    const folder = where();
+    writeFileSync(
+      join(folder.cwd, 'manifest.json'),
+      JSON.stringify({ ...manifest, slashCommands: [{ command: '/echo', url: sdkUrl }], eventSubscriptions: { url: sdkUrl, events: ['NEW_MESSAGE'] } }),
+    );
+    writeFileSync(
+      join(folder.cwd, '.switchboard-app.json'),
+      JSON.stringify({ url: 'http://127.0.0.1:9', appId: 'a', appKey: 'k', clientSecret: 'c', signingSecret: SECRET }),
+    );
+    const result = await runInProcess(['check-app', '--json'], folder);
+    const report = JSON.parse(result.stdout) as { url: string; results: ProbeResult[] };
+    expect(report.url).toBe(sdkUrl);
+    expect(report.results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['replayed request']);
   });
 
   it('the wrong signing secret makes the valid probes fail, with a hint', async () => {

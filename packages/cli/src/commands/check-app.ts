@@ -27,15 +27,25 @@ function signingSecretOf(flag: string | undefined): string {
   return secret;
 }
 
-/** A slash command the app registered (its router may ignore others): the flag, else manifest.json's first. */
-function commandOf(flag: string | undefined): string {
-  if (flag) return flag.startsWith('/') ? flag : `/${flag}`;
+interface ManifestHints {
+  command?: string;
+  commandUrl?: string;
+  eventsUrl?: string;
+}
+
+/** What ./manifest.json says, when there is one: the first slash command, its URL, the events URL. */
+function manifestHints(): ManifestHints {
   try {
-    const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as { slashCommands?: { command?: unknown }[] };
-    const first = manifest.slashCommands?.[0]?.command;
-    if (typeof first === 'string') return first;
-  } catch {}
-  return '/check-app';
+    const manifest = JSON.parse(readFileSync('manifest.json', 'utf8')) as {
+      slashCommands?: { command?: unknown; url?: unknown }[];
+      eventSubscriptions?: { url?: unknown };
+    };
+    const first = manifest.slashCommands?.[0];
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    return { command: text(first?.command), commandUrl: text(first?.url), eventsUrl: text(manifest.eventSubscriptions?.url) };
+  } catch {
+    return {};
+  }
 }
 
 /** `switchboard check-app <url>`: does the app verify what it receives? */
@@ -44,18 +54,28 @@ export function checkAppCommand(): Command {
     .description(
       "Send an app's endpoint signed probes: a slash command (2xx within 3 s) and an event must be accepted; a wrong signature, no signature, a stale timestamp, a replayed request, a re-timestamped request and malformed JSON must each be refused with a 4xx. Exits 1 when any check fails.",
     )
-    .argument('<url>', "the app's delivery URL (its slash command URL)")
+    .argument('[url]', "the app's delivery URL (default: the first slash command's URL in ./manifest.json)")
     .option(
       '--signing-secret <secret>',
       'the app’s signing secret (default: env SWITCHBOARD_SIGNING_SECRET or PUMBLE_APP_SIGNING_SECRET, or .switchboard-app.json)',
     )
-    .option('--events-url <url>', 'where events go, when not to <url>')
+    .option('--events-url <url>', "where events go (default: <url>, or manifest.json's events URL when <url> is omitted)")
     .option('--command <command>', "the slash command to send (default: manifest.json's first)")
     .option('--json', 'print the results as JSON')
     .action(
-      action(async (url: string, options: CheckOptions) => {
-        const urls = { command: normaliseUrl(url), event: normaliseUrl(options.eventsUrl ?? url) };
-        const probes = buildProbes({ signingSecret: signingSecretOf(options.signingSecret), command: commandOf(options.command) });
+      action(async (url: string | undefined, options: CheckOptions) => {
+        const hints = manifestHints();
+        const commandUrl = url ?? hints.commandUrl;
+        if (!commandUrl)
+          throw new CliError(
+            'Which URL? None was given and ./manifest.json names no slash command URL.',
+            ExitCode.Usage,
+            'Pass the app’s delivery URL: switchboard check-app http://127.0.0.1:3000/hook',
+          );
+        const eventsUrl = options.eventsUrl ?? (url ? url : (hints.eventsUrl ?? commandUrl));
+        const urls = { command: normaliseUrl(commandUrl), event: normaliseUrl(eventsUrl) };
+        const command = options.command ? (options.command.startsWith('/') ? options.command : `/${options.command}`) : (hints.command ?? '/check-app');
+        const probes = buildProbes({ signingSecret: signingSecretOf(options.signingSecret), command });
         const results = await runProbes(urls, probes);
         const failed = results.filter((result) => !result.ok);
         if (options.json) printJson({ url: urls.command, passed: failed.length === 0, results });
