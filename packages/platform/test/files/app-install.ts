@@ -3,6 +3,7 @@ import { call, type Session, type TestPlatform } from '../harness.js';
 
 /** An installed app's credentials, as a Pumble app holds them. */
 export interface InstalledApp {
+  appId: string;
   appKey: string;
   botToken: string;
   userToken: string;
@@ -17,6 +18,8 @@ export async function installApp(
   botScopes: string[],
   userScopes: string[],
   channelIds: string[] = [],
+  /** Events the app subscribes to (at an unreachable URL: they stay in the outbox). */
+  events: string[] = [],
 ): Promise<InstalledApp> {
   const app = await registerApp(
     t.url,
@@ -25,7 +28,7 @@ export async function installApp(
       name,
       slashCommands: [],
       scopes: { botScopes, userScopes },
-      eventSubscriptions: { url: 'http://127.0.0.1:9/events', events: [] },
+      eventSubscriptions: { url: 'http://127.0.0.1:9/events', events },
       welcomeMessage: null,
     }),
   );
@@ -36,7 +39,7 @@ export async function installApp(
   const me = await fetch(`${t.url}/oauth2/me`, { headers: { token: tokens.body.botToken, 'x-app-token': app.appKey } });
   const botUserId = ((await me.json()) as { workspaceUserId: string }).workspaceUserId;
   for (const channelId of channelIds) await call(t.url, owner.token, 'POST', `/v1/channels/${channelId}/users`, { userIds: [botUserId] });
-  return { appKey: app.appKey, botToken: tokens.body.botToken, userToken: tokens.body.accessToken, botUserId };
+  return { appId: app.id, appKey: app.appKey, botToken: tokens.body.botToken, userToken: tokens.body.accessToken, botUserId };
 }
 
 /** Headers of an App API call made with the bot's token. */

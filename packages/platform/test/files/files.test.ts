@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ChannelInfo, CompleteFileUpload, Message, MessageFile, PumbleFile } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, dialects, login, type Session, startPlatform, type TestPlatform } from '../harness.js';
+import { listenRealtime } from '../realtime-client.js';
 import { botHeaders, callWith, type InstalledApp, installApp } from './app-install.js';
 
 const LIMIT = 64 * 1024;
@@ -205,6 +206,27 @@ for (const dialect of await dialects()) {
       expect(left).toEqual([{ id: kept.id }]);
       if (dialect === 'sqlite') expect(readdirSync(join(t.config.dataDir, 'files'))).not.toContain(original.requestedFileUploadId);
       expect((await download(original.path, person(alice))).status).toBe(404);
+    });
+
+    it('hands the resolved files to realtime and to subscribed apps, in the same commit as the post', async () => {
+      const listener = await installApp(t, alice, `listener_${dialect}`, ['messages:read'], [], [general], ['NEW_MESSAGE']);
+      const live = await listenRealtime(t.url, bob.token);
+      try {
+        const file = await upload(person(alice), 'event.txt', Buffer.from('evented'), 'text/plain');
+        const posted = await postWith(person(alice), general, [file.id], 'with an event');
+        const frame = await live.next((f) => f.type === 'message.created' && f.data.message?.text === 'with an event');
+        expect((frame.data.message as { files?: unknown }).files).toEqual(posted.body.files);
+        const outbox = await t.platform.services.store.db
+          .selectFrom('event_outbox')
+          .select('payload')
+          .where('app_id', '=', listener.appId)
+          .where('event_type', '=', 'NEW_MESSAGE')
+          .execute();
+        const bodies = outbox.map((row) => JSON.parse((JSON.parse(row.payload) as { body: string }).body) as { mId: string; f: MessageFile[] });
+        expect(bodies.find((body) => body.mId === posted.body.id)?.f).toEqual(posted.body.files);
+      } finally {
+        live.close();
+      }
     });
   });
 }
