@@ -116,6 +116,15 @@ describe('switchboard apps', () => {
     expect(missing.stderr).toContain('There is no nope.json here.');
   });
 
+  it('a usage error commander finds (a bad choice) exits 2 like ours; --help exits 0', async () => {
+    const bad = await runCli(['apps', 'rotate-secret', '--secret', 'nope'], where);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are appKey, clientSecret, signingSecret');
+    const help = await runCli(['apps', 'update', '--help'], where);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--dry-run');
+  });
+
   it('rotate-secret gives new secrets and updates .switchboard-app.json (one secret with --secret)', async () => {
     const before = appFile();
     const one = await runInProcess(['apps', 'rotate-secret', '--secret', 'signingSecret'], where);

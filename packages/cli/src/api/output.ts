@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import type { Command } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 
 type Style = 'red' | 'green' | 'yellow' | 'cyan' | 'gray' | 'bold';
@@ -57,4 +58,16 @@ function report(error: unknown): ExitCode {
   err(red(`Error: ${error instanceof Error ? error.message : String(error)}`));
   if (error instanceof Error && error.stack && process.env.SWITCHBOARD_DEBUG) err(error.stack);
   return ExitCode.Failed;
+}
+
+/**
+ * Usage errors commander finds (unknown option, bad choice, missing argument) exit 2 like ours,
+ * not commander's default 1; help and version still exit 0. Applies to the subcommands too.
+ */
+export function usageExitCode<C extends Command>(command: C): C {
+  command.exitOverride((error) => {
+    process.exit(error.exitCode === 0 ? 0 : ExitCode.Usage);
+  });
+  for (const sub of command.commands) usageExitCode(sub);
+  return command;
 }

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { appsApi, type SecretName } from '../api/apps.js';
 import { ApiClient } from '../api/client.js';
 import { CliError, ExitCode } from '../api/errors.js';
-import { action, out, paint, printJson, printTable } from '../api/output.js';
+import { action, out, paint, printJson, printTable, usageExitCode } from '../api/output.js';
 import { currentSession } from '../credentials/session.js';
 import { APP_FILE, readAppFile, writeAppFile } from '../manifest/app-file.js';
 import { appContext } from './apps-context.js';
@@ -108,13 +108,15 @@ function rotateCommand(): Command {
 
 /** `switchboard apps …`: the Pumble app management API from the terminal. */
 export function appsCommand(): Command {
-  return new Command('apps')
-    .description('Register and manage your apps (Pumble app management API).')
-    .addCommand(createCommand())
-    .addCommand(updateCommand())
-    .addCommand(listCommand())
-    .addCommand(showCommand())
-    .addCommand(deleteCommand())
-    .addCommand(rotateCommand())
-    .addCommand(installCommand());
+  return usageExitCode(
+    new Command('apps')
+      .description('Register and manage your apps (Pumble app management API).')
+      .addCommand(createCommand())
+      .addCommand(updateCommand())
+      .addCommand(listCommand())
+      .addCommand(showCommand())
+      .addCommand(deleteCommand())
+      .addCommand(rotateCommand())
+      .addCommand(installCommand()),
+  );
 }

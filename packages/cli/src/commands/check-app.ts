@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { CliError, ExitCode } from '../api/errors.js';
-import { action, out, paint, printJson } from '../api/output.js';
+import { action, out, paint, printJson, usageExitCode } from '../api/output.js';
 import { buildProbes } from '../check-app/probes.js';
 import { runProbes } from '../check-app/run-probes.js';
 import { normaliseUrl } from '../credentials/session.js';
@@ -50,48 +50,50 @@ function manifestHints(): ManifestHints {
 
 /** `switchboard check-app <url>`: does the app verify what it receives? */
 export function checkAppCommand(): Command {
-  return new Command('check-app')
-    .description(
-      "Send an app's endpoint signed probes: a slash command (2xx within 3 s) and an event must be accepted; a wrong signature, no signature, a stale timestamp, a replayed request, a re-timestamped request and malformed JSON must each be refused with a 4xx. Exits 1 when any check fails.",
-    )
-    .argument('[url]', "the app's delivery URL (default: the first slash command's URL in ./manifest.json)")
-    .option(
-      '--signing-secret <secret>',
-      'the app’s signing secret (default: env SWITCHBOARD_SIGNING_SECRET or PUMBLE_APP_SIGNING_SECRET, or .switchboard-app.json)',
-    )
-    .option('--events-url <url>', "where events go (default: <url>, or manifest.json's events URL when <url> is omitted)")
-    .option('--command <command>', "the slash command to send (default: manifest.json's first)")
-    .option('--json', 'print the results as JSON')
-    .action(
-      action(async (url: string | undefined, options: CheckOptions) => {
-        const hints = manifestHints();
-        const commandUrl = url ?? hints.commandUrl;
-        if (!commandUrl)
-          throw new CliError(
-            'Which URL? None was given and ./manifest.json names no slash command URL.',
-            ExitCode.Usage,
-            'Pass the app’s delivery URL: switchboard check-app http://127.0.0.1:3000/hook',
-          );
-        const eventsUrl = options.eventsUrl ?? (url ? url : (hints.eventsUrl ?? commandUrl));
-        const urls = { command: normaliseUrl(commandUrl), event: normaliseUrl(eventsUrl) };
-        const command = options.command ? (options.command.startsWith('/') ? options.command : `/${options.command}`) : (hints.command ?? '/check-app');
-        const probes = buildProbes({ signingSecret: signingSecretOf(options.signingSecret), command });
-        const results = await runProbes(urls, probes);
-        const failed = results.filter((result) => !result.ok);
-        if (options.json) printJson({ url: urls.command, passed: failed.length === 0, results });
-        else {
-          const width = Math.max(...results.map((result) => result.name.length));
-          for (const result of results) {
-            const mark = result.ok ? paint('green', '✓') : paint('red', '✗');
-            const status = result.status === null ? '---' : String(result.status);
-            out(`${mark} ${result.name.padEnd(width)}  ${status}  ${String(result.latencyMs).padStart(5)} ms${result.ok ? '' : `  ${result.problem}`}`);
-            if (!result.ok) out(paint('gray', `    expected: ${result.purpose}`));
+  return usageExitCode(
+    new Command('check-app')
+      .description('Check that an app verifies what it receives: send its endpoint signed probes and report each (exit 1 when one fails).')
+      .argument('[url]', "the app's delivery URL (default: the first slash command's URL in ./manifest.json)")
+      .option(
+        '--signing-secret <secret>',
+        'the app’s signing secret (default: env SWITCHBOARD_SIGNING_SECRET or PUMBLE_APP_SIGNING_SECRET, or .switchboard-app.json)',
+      )
+      .option('--events-url <url>', "where events go (default: <url>, or manifest.json's events URL when <url> is omitted)")
+      .option('--command <command>', "the slash command to send (default: manifest.json's first)")
+      .option('--json', 'print the results as JSON')
+      .action(
+        action(async (url: string | undefined, options: CheckOptions) => {
+          const hints = manifestHints();
+          const commandUrl = url ?? hints.commandUrl;
+          if (!commandUrl)
+            throw new CliError(
+              'Which URL? None was given and ./manifest.json names no slash command URL.',
+              ExitCode.Usage,
+              'Pass the app’s delivery URL: switchboard check-app http://127.0.0.1:3000/hook',
+            );
+          const eventsUrl = options.eventsUrl ?? (url ? url : (hints.eventsUrl ?? commandUrl));
+          const urls = { command: normaliseUrl(commandUrl), event: normaliseUrl(eventsUrl) };
+          const command = options.command ? (options.command.startsWith('/') ? options.command : `/${options.command}`) : (hints.command ?? '/check-app');
+          const probes = buildProbes({ signingSecret: signingSecretOf(options.signingSecret), command });
+          const results = await runProbes(urls, probes);
+          const failed = results.filter((result) => !result.ok);
+          if (options.json) printJson({ url: urls.command, passed: failed.length === 0, results });
+          else {
+            const width = Math.max(...results.map((result) => result.name.length));
+            for (const result of results) {
+              const mark = result.ok ? paint('green', '✓') : paint('red', '✗');
+              const status = result.status === null ? '---' : String(result.status);
+              out(`${mark} ${result.name.padEnd(width)}  ${status}  ${String(result.latencyMs).padStart(5)} ms${result.ok ? '' : `  ${result.problem}`}`);
+              if (!result.ok) out(paint('gray', `    expected: ${result.purpose}`));
+            }
+            out(
+              failed.length === 0
+                ? paint('green', `All ${results.length} checks passed.`)
+                : paint('red', `${failed.length} of ${results.length} checks failed.`),
+            );
           }
-          out(
-            failed.length === 0 ? paint('green', `All ${results.length} checks passed.`) : paint('red', `${failed.length} of ${results.length} checks failed.`),
-          );
-        }
-        if (failed.length > 0) process.exitCode = ExitCode.Failed;
-      }),
-    );
+          if (failed.length > 0) process.exitCode = ExitCode.Failed;
+        }),
+      ),
+  );
 }

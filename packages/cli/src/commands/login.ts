@@ -2,7 +2,7 @@ import * as prompts from '@clack/prompts';
 import { Command, Option } from 'commander';
 import { ApiClient } from '../api/client.js';
 import { ApiError, CliError, ExitCode } from '../api/errors.js';
-import { action, out, paint } from '../api/output.js';
+import { action, out, paint, usageExitCode } from '../api/output.js';
 import { people } from '../api/people.js';
 import { rcPath, writeCredentials } from '../credentials/rc-file.js';
 import { normaliseUrl, platformUrl, type Session } from '../credentials/session.js';
@@ -66,12 +66,14 @@ async function signIn(options: LoginOptions): Promise<void> {
 
 /** `switchboard login`: e-mail and password (asked in a terminal) or a token. */
 export function loginCommand(): Command {
-  return new Command('login')
-    .description('Sign in to a Switchboard platform; credentials go to ~/.switchboardrc (mode 0600).')
-    .addOption(new Option('--url <url>', `platform base URL (default: SWITCHBOARD_URL, the last one used, or ${DEFAULT_URL})`))
-    .option('--email <email>', 'your e-mail address (asked when omitted in a terminal)')
-    .option('--password <password>', 'your password (asked when omitted; env SWITCHBOARD_PASSWORD)')
-    .option('--token <token>', 'sign in with a person access token instead of a password')
-    .option('--workspace <id>', 'workspace to sign in to when you belong to several')
-    .action(action(signIn));
+  return usageExitCode(
+    new Command('login')
+      .description('Sign in to a Switchboard platform; credentials go to ~/.switchboardrc (mode 0600).')
+      .addOption(new Option('--url <url>', `platform base URL (default: SWITCHBOARD_URL, the last one used, or ${DEFAULT_URL})`))
+      .option('--email <email>', 'your e-mail address (asked when omitted in a terminal)')
+      .option('--password <password>', 'your password (asked when omitted; env SWITCHBOARD_PASSWORD)')
+      .option('--token <token>', 'sign in with a person access token instead of a password')
+      .option('--workspace <id>', 'workspace to sign in to when you belong to several')
+      .action(action(signIn)),
+  );
 }

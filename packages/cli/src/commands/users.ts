@@ -3,7 +3,7 @@ import { resetPassword } from '@switchboard/platform';
 import { isSwitchboardError } from '@switchboard/protocol';
 import { Command, Option } from 'commander';
 import { CliError, ExitCode } from '../api/errors.js';
-import { action, out, paint, printJson } from '../api/output.js';
+import { action, out, paint, printJson, usageExitCode } from '../api/output.js';
 
 interface ResetOptions {
   dataDir: string;
@@ -40,5 +40,5 @@ function resetCommand(): Command {
 
 /** `switchboard users …`: operator tasks on a local platform's people. */
 export function usersCommand(): Command {
-  return new Command('users').description('Operator tasks on the people of a local platform.').addCommand(resetCommand());
+  return usageExitCode(new Command('users').description('Operator tasks on the people of a local platform.').addCommand(resetCommand()));
 }
