@@ -14,6 +14,7 @@ import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
 import * as sdkReceiver from './sdk-receiver.js';
 import * as socket from './socket.js';
+import * as web from './web.js';
 
 export interface Targets {
   minThroughput?: number;
@@ -44,6 +45,7 @@ const registry: Record<string, Benchmark> = {
   'sdk-receiver': sdkReceiver,
   delivery,
   socket,
+  web,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));

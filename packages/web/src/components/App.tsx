@@ -16,13 +16,8 @@ export function App() {
   const route = useRoute();
   const [dialog, setDialog] = useState<DialogName>();
   const [menuOpen, setMenuOpen] = useState(false);
-  const [ready, setReady] = useState(false);
-
   useEffect(() => {
-    chat
-      .init()
-      .then(() => setReady(true))
-      .catch((e: Error) => chat.notify(e.message));
+    chat.init().catch((e: Error) => chat.notify(e.message));
   }, []);
 
   // `/`: the first channel (#general when there is one).
@@ -43,11 +38,11 @@ export function App() {
       <Sidebar activeChannelId={channelId} appsActive={route.view === 'apps'} onDialog={setDialog} onNavigate={() => setMenuOpen(false)} />
       <button type="button" class="scrim" aria-label="Close channel list" tabIndex={-1} onClick={() => setMenuOpen(false)} />
       <main id="main" class="main">
-        {!ready && <div class="splash">Loading…</div>}
-        {ready && route.view === 'apps' && <AppsPage onMenu={() => setMenuOpen(true)} />}
-        {ready && route.view === 'channel' && <ChannelView channelId={route.channelId} onMenu={() => setMenuOpen(true)} />}
+        {route.view === 'home' && <div class="splash">Loading…</div>}
+        {route.view === 'apps' && <AppsPage onMenu={() => setMenuOpen(true)} />}
+        {route.view === 'channel' && <ChannelView channelId={route.channelId} onMenu={() => setMenuOpen(true)} />}
       </main>
-      {ready && route.view === 'channel' && route.rootId && <ThreadPanel channelId={route.channelId} rootId={route.rootId} />}
+      {route.view === 'channel' && route.rootId && <ThreadPanel channelId={route.channelId} rootId={route.rootId} />}
       <Dialogs open={dialog} onClose={() => setDialog(undefined)} />
       {state.notice && (
         <div class="toast" role="alert">

@@ -1,3 +1,4 @@
+import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import { avatarOf, type ChatMessage, type WorkspaceUser } from '../api/types.js';
 import { emojiOf, QUICK_REACTIONS, withEmoji } from '../format/emoji.js';
@@ -28,7 +29,7 @@ function authorOf(message: ChatMessage, users: Map<string, WorkspaceUser>) {
 }
 
 /** One message: author (bots marked, with their title), text, reactions, and the author's actions. */
-export function MessageItem({ message, users, me, onOpenThread, compact }: Props) {
+function MessageItemView({ message, users, me, onOpenThread, compact }: Props) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -192,4 +193,18 @@ export function MessageItem({ message, users, me, onOpenThread, compact }: Props
       )}
     </article>
   );
+}
+
+/** Re-rendered only when its own props change: a new message does not redraw the whole history. */
+export class MessageItem extends Component<Props> {
+  override shouldComponentUpdate(next: Props): boolean {
+    const now = this.props;
+    return (
+      next.message !== now.message || next.users !== now.users || next.me !== now.me || next.onOpenThread !== now.onOpenThread || next.compact !== now.compact
+    );
+  }
+
+  override render() {
+    return <MessageItemView {...this.props} />;
+  }
 }

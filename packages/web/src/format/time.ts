@@ -1,8 +1,11 @@
-/** Times and days as the message list shows them, in the person's locale. */
+/** Times and days as the message list shows them, in the person's locale (formatters built once: they are costly to make). */
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
 export function timeOf(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return TIME.format(ms);
 }
 
 export function dayOf(ms: number): string {
-  return new Date(ms).toLocaleDateString([], { weekday: 'long', month: 'long', day: 'numeric' });
+  return DAY.format(ms);
 }

@@ -61,15 +61,15 @@ export class ChatStore {
     this.set({ windows: { ...this.state.windows, [key]: change(current) } });
   }
 
+  /** Everything the page needs, all at once: the first channel renders without waiting for the rest. */
   async init(): Promise<void> {
-    const [me, workspace, users] = await Promise.all([
+    this.live.start();
+    const people = Promise.all([
       api<WorkspaceUser>('GET', '/v1/users/me'),
       api<{ name: string }>('GET', '/v1/workspace'),
       api<WorkspaceUser[]>('GET', '/v1/workspaceUsers'),
-    ]);
-    this.set({ me, workspaceName: workspace.name, users: new Map(users.map((u) => [u.id, u])) });
-    this.live.start();
-    await Promise.all([this.refreshChannels(), this.refreshCommands()]);
+    ]).then(([me, workspace, users]) => this.set({ me, workspaceName: workspace.name, users: new Map(users.map((u) => [u.id, u])) }));
+    await Promise.all([people, this.refreshChannels(), this.refreshCommands()]);
   }
 
   async refreshChannels(): Promise<void> {
