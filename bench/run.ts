@@ -12,6 +12,7 @@ import * as chatPost from './chat-post.js';
 import * as delivery from './delivery.js';
 import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
+import * as relay from './relay.js';
 import * as sdkReceiver from './sdk-receiver.js';
 import * as socket from './socket.js';
 import * as web from './web.js';
@@ -45,6 +46,7 @@ const registry: Record<string, Benchmark> = {
   'sdk-receiver': sdkReceiver,
   delivery,
   socket,
+  relay,
   web,
 };
 

@@ -44,9 +44,14 @@ export function keptHeaders(headers: Record<string, string | string[] | undefine
   return kept;
 }
 
-/** Time-ordered and unique: `evt_` + ms since epoch (base 36) + 48 random bits. */
+/** This process's part of every event id it makes (48 random bits): ids from several nodes never collide. */
+const PROCESS_TAG = randomBytes(6).toString('hex');
+let sequence = 0;
+
+/** Time-ordered and unique: `evt_` + ms since epoch (base 36) + the process tag + a counter. */
 export function newEventId(now: number): string {
-  return `evt_${now.toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+  sequence = (sequence + 1) % 1_679_616;
+  return `evt_${now.toString(36).padStart(9, '0')}${PROCESS_TAG}${sequence.toString(36).padStart(4, '0')}`;
 }
 
 function parseObject(body: Buffer): Record<string, unknown> | undefined {

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { RelayDialect } from './open-store.js';
 import type { RelayDatabase, RelayEventsTable } from './schema.js';
 
@@ -55,35 +55,55 @@ const byArrival = (a: StoredEvent, b: StoredEvent) => a.seq - b.seq;
  * gives one consumer an event at a time; an expired or released lease makes it available again.
  */
 export class EventsStore {
+  private readonly insertSql: string;
+  private readonly ackSqls = new Map<number, string>();
+
   constructor(
     private readonly db: Kysely<RelayDatabase>,
     private readonly dialect: RelayDialect,
-  ) {}
+  ) {
+    this.insertSql =
+      'insert into relay_events (id, app_id, state, received_at, acked_at, body, headers, delivery_id, outbound_index, lease_owner, lease_until, attempts) ' +
+      `values (${this.marks(1, 2)}, 'queued', ${this.marks(3, 1)}, null, ${this.marks(4, 7)}) on conflict do nothing returning id`;
+  }
+
+  /** `?, ?, …` (SQLite) or `$3, $4, …` (PostgreSQL): `count` parameters from number `from`. */
+  private marks(from: number, count: number): string {
+    return Array.from({ length: count }, (_, i) => (this.dialect === 'postgres' ? `$${from + i}` : '?')).join(', ');
+  }
+
+  /** The ack statement for `count` ids (cached per count: acks come in batches of similar sizes). */
+  private ackSql(count: number): string {
+    let text = this.ackSqls.get(count);
+    if (text === undefined) {
+      text =
+        `update relay_events set state = 'acked', acked_at = ${this.marks(1, 1)}, lease_owner = null, lease_until = null ` +
+        `where app_id = ${this.marks(2, 1)} and state = 'queued' and id in (${this.marks(3, count)}) returning id`;
+      if (this.ackSqls.size < 1_000) this.ackSqls.set(count, text);
+    }
+    return text;
+  }
 
   /**
    * Stores an event (optionally already leased to a consumer); a delivery id that is still queued
    * is stored once. Returns the stored copy's id and whether this call stored it.
    */
   async insert(event: NewEvent, lease?: Lease): Promise<{ id: string; inserted: boolean }> {
-    const inserted = await this.db
-      .insertInto('relay_events')
-      .values({
-        id: event.id,
-        app_id: event.appId,
-        state: 'queued',
-        received_at: event.receivedAt,
-        acked_at: null,
-        body: event.body,
-        headers: JSON.stringify(event.headers),
-        delivery_id: event.deliveryId,
-        outbound_index: event.outboundIndex,
-        lease_owner: lease?.owner ?? null,
-        lease_until: lease?.until ?? null,
-        attempts: lease ? 1 : 0,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    // The hot path: SQL written once per dialect, no query building per event.
+    const params = [
+      event.id,
+      event.appId,
+      event.receivedAt,
+      event.body,
+      JSON.stringify(event.headers),
+      event.deliveryId,
+      event.outboundIndex,
+      lease?.owner ?? null,
+      lease?.until ?? null,
+      lease ? 1 : 0,
+    ];
+    const result = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(this.insertSql, params));
+    const inserted = result.rows[0];
     if (inserted) return { id: inserted.id, inserted: true };
     const existing = await this.db
       .selectFrom('relay_events')
@@ -121,15 +141,8 @@ export class EventsStore {
   /** Acks events of the app that are still queued; unknown and already-acked ids are ignored. */
   async ack(appId: string, ids: readonly string[], now: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .updateTable('relay_events')
-      .set({ state: 'acked', acked_at: now, lease_owner: null, lease_until: null })
-      .where('app_id', '=', appId)
-      .where('state', '=', 'queued')
-      .where('id', 'in', ids)
-      .returning('id')
-      .execute();
-    return rows.map((row) => row.id);
+    const result = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(this.ackSql(ids.length), [now, appId, ...ids]));
+    return result.rows.map((row) => row.id);
   }
 
   /** Acks every queued event of the app up to `throughId` (inclusive) that `owner` holds; returns how many. */

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { relayMigrations } from './migrations.js';
+import { PreparedStatements } from './prepared-statements.js';
 import type { RelayDatabase } from './schema.js';
 
 export type RelayDialect = 'sqlite' | 'postgres';
@@ -43,7 +44,7 @@ function openSqlite(dataDir: string): Kysely<RelayDatabase> {
   // killed process (the kernel has the pages); only a power loss may drop the last commits.
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: new PreparedStatements(database) }) });
 }
 
 async function openPostgres(url: string, schema: string, poolSize: number): Promise<Kysely<RelayDatabase>> {
