@@ -203,7 +203,12 @@ for (const dialect of await dialects()) {
       const rows = await t.platform.services.store.db.selectFrom('channels').select('id').where('type', '=', 'DIRECT').execute();
       expect(rows).toHaveLength(2);
 
-      expectError(await api(carol, 'GET', `/v1/channels/direct?participantIds=${bob.workspaceUserId}`), 404, 'not_found');
+      // GET opens a missing DM too (the Pumble SDK's dmUser posts to whatever GET answers).
+      const opened1to1 = await api(carol, 'GET', `/v1/channels/direct?participantIds=${bob.workspaceUserId}`);
+      expect(opened1to1.status).toBe(200);
+      expect(opened1to1.body.users).toEqual([bob.workspaceUserId, carol.workspaceUserId].sort());
+      expect((await t.platform.services.store.db.selectFrom('channels').select('id').where('type', '=', 'DIRECT').execute()).length).toBe(3);
+      expectError(await api(carol, 'GET', '/v1/channels/direct?participantIds=000000000000000000000000'), 404, 'not_found');
       expectError(await api(carol, 'POST', '/v1/channels/direct', { participantIds: ['000000000000000000000000'] }), 404, 'not_found');
     });
 
