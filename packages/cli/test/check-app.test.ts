@@ -28,8 +28,12 @@ interface ProbeResult {
 }
 
 /** An app that "verifies" carelessly: HMAC over the body only, no timestamp check, JSON parsed unguarded. */
+/** `delayMs` slows the first answer only (the slash command probe comes first). */
 function carelessReceiver(options: { verify: boolean; delayMs?: number }): Promise<{ url: string; server: Server }> {
+  let requests = 0;
   const server = createServer((req, res) => {
+    requests += 1;
+    const delay = requests === 1 ? (options.delayMs ?? 0) : 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -49,7 +53,7 @@ function carelessReceiver(options: { verify: boolean; delayMs?: number }): Promi
         } catch {
           res.writeHead(500).end('Internal Server Error');
         }
-      }, options.delayMs ?? 0);
+      }, delay);
     });
   });
   return new Promise((resolve) =>
