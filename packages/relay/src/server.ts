@@ -101,6 +101,8 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   });
   await app.register(replayRoutes, { events, hub, authenticate, notify: (appId) => bus.notify(appId) });
 
+  // SQLite has one owner: leases left by a killed predecessor belong to connections that are gone.
+  if (store.dialect === 'sqlite') await events.releaseAll();
   await bus.start();
   // Events queued before a restart, or by nodes that are gone, wait for consumers here too.
   const poller = setInterval(() => hub.tick(), options.pollIntervalMs);
@@ -136,7 +138,9 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
         for (const socket of sockets) socket.close(GOING_AWAY, 'relay shutting down');
         // Fastify waits for in-flight requests (ingests commit before they answer).
         await app.close();
+        // Acks that arrived are written; what consumers still held goes back to the queue.
         await hub.flush();
+        await hub.detachAll();
         await bus.stop();
         await store.close();
       })();

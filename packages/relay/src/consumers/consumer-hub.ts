@@ -61,6 +61,17 @@ export class ConsumerHub {
     this.wake(consumer.appId);
   }
 
+  /** Shutdown: every consumer's events go back to the queue now (their sockets are closing). */
+  async detachAll(): Promise<void> {
+    const all = [...this.byApp.values()].flat();
+    this.byApp.clear();
+    this.metrics.connections.set(0);
+    for (const consumer of all) {
+      consumer.inFlight.clear();
+      await this.events.release(consumer.id);
+    }
+  }
+
   consumers(appId: string): readonly Consumer[] {
     return this.byApp.get(appId) ?? [];
   }

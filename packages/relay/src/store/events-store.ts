@@ -171,6 +171,17 @@ export class EventsStore {
     return Number(result.numUpdatedRows);
   }
 
+  /** Hands back every lease (SQLite start-up: whoever held them died with the previous process). */
+  async releaseAll(): Promise<number> {
+    const result = await this.db
+      .updateTable('relay_events')
+      .set({ lease_owner: null, lease_until: null })
+      .where('state', '=', 'queued')
+      .where('lease_owner', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Hands back some of `owner`'s leases (events a dropped connection had in flight). */
   async releaseIds(owner: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
