@@ -1,12 +1,15 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchBrowser, newContext, screenshot, signIn } from './support/browser.js';
 import { type RunningEchoApp, startEchoApp } from './support/echo-app.js';
 import { apiCall, apiLogin, startWebPlatform, type WebPlatform } from './support/platform.js';
 import { containsText, count, shown, value } from './support/wait.js';
 import { WEB_DIR } from './support/web-build.js';
+
+// A real browser on a shared 2-core machine: generous limits (the assertions themselves wait at most 10 s each).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 /** The message rows of the channel's list whose text is exactly `text`. */
 const messagesWithText = (page: Page, text: string) =>

@@ -1,10 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { launchBrowser, newContext, screenshot, signIn } from './support/browser.js';
 import { apiCall, apiLogin, startWebPlatform, type WebPlatform } from './support/platform.js';
 import { seedHistory } from './support/seed-history.js';
 import { count, shown } from './support/wait.js';
+
+// A real browser on a shared 2-core machine: generous limits (the assertions themselves wait at most 10 s each).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const HISTORY = 10_000;
 

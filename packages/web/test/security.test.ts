@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { launchBrowser, newContext, screenshot, signIn } from './support/browser.js';
 import { apiCall, apiLogin, PASSWORD, startWebPlatform, type WebPlatform } from './support/platform.js';
 import { count, shown } from './support/wait.js';
+
+// A real browser on a shared 2-core machine: generous limits (the assertions themselves wait at most 10 s each).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
 

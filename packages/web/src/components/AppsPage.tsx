@@ -122,7 +122,10 @@ export function AppsPage({ onMenu }: { onMenu: () => void }) {
         <button type="button" class="icon-button menu-button" aria-label="Open channel list" onClick={onMenu}>
           <Icon name="menu" />
         </button>
-        <h1 id="apps-title">Configure Apps</h1>
+        <div class="channel-heading">
+          <h1 id="apps-title">Configure Apps</h1>
+          <p class="channel-description">Apps and bots in this workspace, what they may do, and who authorized them</p>
+        </div>
       </header>
       <div class="apps-body">
         {!data && <p aria-busy="true">Loading apps…</p>}

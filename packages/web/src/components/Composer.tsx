@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { SlashCommand } from '../api/types.js';
 import { chat } from '../state/chat-store.js';
+import { matchCommands } from '../state/command-match.js';
 
 interface Props {
   channelId: string;
@@ -9,15 +10,6 @@ interface Props {
   commands: SlashCommand[];
   /** Distinguishes the channel's composer from the thread's (ids must be unique on the page). */
   idPrefix: string;
-}
-
-/** Commands matching what is typed: `/ec` lists `/echo`; prefix matches first, then anywhere in command or description. */
-export function matchCommands(commands: readonly SlashCommand[], text: string): SlashCommand[] {
-  if (!text.startsWith('/') || /\s/.test(text)) return [];
-  const typed = text.toLowerCase();
-  const prefix = commands.filter((c) => c.command.toLowerCase().startsWith(typed));
-  const rest = commands.filter((c) => !prefix.includes(c) && `${c.command} ${c.description ?? ''}`.toLowerCase().includes(typed.slice(1)));
-  return [...prefix, ...rest].slice(0, 8);
 }
 
 /**

@@ -66,7 +66,9 @@ export function MessageList({ messages, users, me, hasMoreBefore, loadingOlder, 
           {loadingOlder ? 'Loading earlier messages…' : ''}
         </div>
       )}
-      {!hasMoreBefore && messages.length > 0 && onLoadOlder && <p class="history-start">This is the beginning of the conversation.</p>}
+      {!hasMoreBefore && onLoadOlder && (
+        <p class="history-start">{messages.length > 0 ? 'This is the beginning of the conversation.' : 'No messages yet. Say hello!'}</p>
+      )}
       <div role="log" aria-label={label} aria-live="polite" class="message-log">
         {messages.map((m, i) => {
           const day = dayOf(m.timestampMilli);

@@ -105,7 +105,7 @@ export function Sidebar({ activeChannelId, appsActive, onDialog, onNavigate }: P
             <Icon name="plus" size={16} />
           </button>
         </div>
-        <ul>{directs.map(link)}</ul>
+        {directs.length > 0 ? <ul>{directs.map(link)}</ul> : <p class="nav-empty">No direct messages yet</p>}
       </div>
       <div class="nav-section">
         <ul>

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { channelTitle, isDirect } from '../state/channel-names.js';
 import { chat } from '../state/chat-store.js';
 import { mergeMessages } from '../state/message-lists.js';
 import { channelPath, navigate } from '../state/router.js';
@@ -18,10 +19,15 @@ export function ThreadPanel({ channelId, rootId }: { channelId: string; rootId: 
   const root = chat.rootOf(channelId, rootId);
   const replies = state.windows[`t:${rootId}`]?.messages ?? [];
   const ephemerals = state.ephemerals.filter((m) => m.rootId === rootId);
+  const info = state.channels.find((c) => c.channel.id === channelId);
+  const channel = info ? `${isDirect(info) ? '' : '#'}${channelTitle(info, state.users, me)}` : '';
   return (
     <aside class="thread-panel" aria-label="Thread">
       <header class="pane-header">
-        <h2>Thread</h2>
+        <div class="channel-heading">
+          <h2>Thread</h2>
+          {channel && <p class="channel-description">{channel}</p>}
+        </div>
         <button type="button" class="icon-button" aria-label="Close thread" onClick={() => navigate(channelPath(channelId))}>
           <Icon name="close" />
         </button>
