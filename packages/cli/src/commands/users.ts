@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { resetPassword } from '@switchboard/platform';
 import { isSwitchboardError } from '@switchboard/protocol';
 import { Command, Option } from 'commander';
 import { CliError, ExitCode } from '../api/errors.js';
@@ -24,6 +23,8 @@ function resetCommand(): Command {
       action(async (email: string, options: ResetOptions) => {
         // Like `serve`: PostgreSQL when DATABASE_URL is set, else the SQLite file in --data-dir.
         const store = { dataDir: resolve(options.dataDir), databaseUrl: process.env.DATABASE_URL || undefined };
+        // Loaded here: only this command needs the platform (and its native SQLite driver).
+        const { resetPassword } = await import('@switchboard/platform');
         const reset = await resetPassword(store, email, options.password).catch((error: unknown) => {
           if (isSwitchboardError(error) && error.code === 'not_found')
             throw new CliError(error.message, ExitCode.NotFound, 'Check the address, and --data-dir / DATABASE_URL point at the right platform.');

@@ -66,12 +66,10 @@ export class LeadService {
       activated_at: null,
       consumed_at: null,
     });
-    // Only a real account is sent a code; the answer is the same either way.
+    // Only a real account is sent a code, in the background: the answer and its timing are the
+    // same either way, so /lead does not tell who has an account. A failure is logged.
     if (account) {
-      await this.sendCode(email, code).catch((err: unknown) => {
-        this.log.error({ err }, 'could not send the sign-in code');
-        throw new SwitchboardError('unavailable', 'The sign-in code could not be sent; try again later.');
-      });
+      this.sendCode(email, code).catch((err: unknown) => this.log.error({ err }, 'could not send a sign-in code'));
     }
     await this.leads.prune(now - 24 * 3_600_000).catch(() => undefined);
     return { id };

@@ -64,7 +64,7 @@ describe('sign-in codes', () => {
     }
   });
 
-  it('a refusing SMTP server is an error (the route answers 503), not a silent loss', async () => {
+  it('a refusing SMTP server is an error (logged by /lead), not a silent success', async () => {
     const smtp = await smtpServer();
     try {
       // No credentials in the URL: the server refuses MAIL FROM.
