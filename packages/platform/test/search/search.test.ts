@@ -133,5 +133,29 @@ for (const dialect of await dialects()) {
       expect(noRead.status).toBe(403);
       expect(noRead.body).toMatchObject({ code: 'missing_scope', needed: 'messages:read' });
     });
+
+    it('finds thread replies and files, and keeps direct messages to their two people', async () => {
+      const root = await post(alice, general, 'Thread about the gondola');
+      const reply = await api<Message>(bob, 'POST', `/v1/channels/${general}/messages/${root.id}`, { text: 'Gondola reply here' });
+      expect(reply.status).toBe(201);
+      expect(texts(await search(alice, { text: 'gondola', strategy: 'OLDEST' }))).toEqual([root.text, 'Gondola reply here']);
+
+      const token = await api<{ token: string }>(alice, 'POST', '/v1/files/upload/token', { filename: 'g.txt', length: 1 });
+      const form = new FormData();
+      form.append('file', new Blob(['g'], { type: 'text/plain' }), 'g.txt');
+      const uploaded = await (await fetch(`${t.url}/upload/files`, { method: 'POST', headers: { authtoken: token.body.token }, body: form })).json();
+      const file = await api<{ id: string }>(alice, 'POST', '/v1/files/upload/complete', uploaded);
+      const withFile = await post(alice, general, 'Gondola photo', { files: [file.body.id] });
+      expect(texts(await search(alice, { text: 'gondola', minFileCount: 1 }))).toEqual([withFile.text]);
+
+      const carol = await api(alice, 'POST', '/v1/workspaceUsers', { email: `carol-${dialect}@example.com`, name: 'Carol', password: 'carol-password' });
+      expect(carol.status).toBeLessThan(300);
+      const direct = await api<ChannelInfo>(alice, 'POST', '/v1/channels/direct', { participantIds: [bob.workspaceUserId] });
+      await post(alice, direct.body.channel.id, 'Private gondola gossip');
+      expect(texts(await search(bob, { text: 'gossip' }))).toEqual(['Private gondola gossip']);
+      const outsider = await login(t.url, `carol-${dialect}@example.com`, 'carol-password');
+      expect(texts(await search(outsider, { text: 'gossip' }))).toEqual([]);
+      expect(texts(await search(outsider, { text: 'gondola' })).sort()).toEqual([root.text, 'Gondola reply here', withFile.text].sort());
+    });
   });
 }
