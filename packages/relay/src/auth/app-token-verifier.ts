@@ -29,7 +29,7 @@ export class AppTokenVerifier {
 
   constructor(private readonly options: AppTokenVerifierOptions) {
     const jwksUrl = new URL('/.well-known/jwks.json', options.platformUrl);
-    this.keys = createRemoteJWKSet(jwksUrl, { timeoutDuration: 5_000, cooldownDuration: 10_000, cacheMaxAge: 10 * 60_000 });
+    this.keys = createRemoteJWKSet(jwksUrl, { timeoutDuration: 5_000, cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 });
   }
 
   /** The identity of `token` if it is valid now and names `appId`; a typed 401/403/503 otherwise. */
