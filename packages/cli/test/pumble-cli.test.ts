@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { dialects, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { type ReceivedMail, startSmtpSink } from './support/smtp-sink.js';
 
 /**
@@ -57,12 +57,12 @@ function syncedManifest(host: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-describe('pumble-cli against Switchboard (request replay)', () => {
+describe.each(await dialects())('pumble-cli against Switchboard (request replay), %s', (dialect) => {
   let t: TestPlatform;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    t = await startTestPlatform({ smtpUrl: smtp.url });
+    t = await startTestPlatform({ smtpUrl: smtp.url }, dialect);
   });
   afterAll(async () => {
     await t.stop();
@@ -213,7 +213,7 @@ describe('pumble-cli against Switchboard (request replay)', () => {
 
   it('an address is sent at most 5 codes per 15 minutes (then 429 with Retry-After)', async () => {
     // A platform of its own: the per-client limit of /lead (10 a minute) must not interfere.
-    const own = await startTestPlatform({ smtpUrl: smtp.url });
+    const own = await startTestPlatform({ smtpUrl: smtp.url }, dialect);
     try {
       for (let i = 0; i < 5; i++) expect((await send(own.url, 'POST', '/lead', { body: { email: 'flood@example.com' } })).status).toBe(200);
       const response = await fetch(`${own.url}/lead`, {
