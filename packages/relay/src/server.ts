@@ -13,6 +13,7 @@ import { ConsumerHub } from './consumers/consumer-hub.js';
 import { DrainService } from './consumers/drain-service.js';
 import { streamRoutes } from './consumers/stream-routes.js';
 import { TriggerRelay } from './consumers/trigger-relay.js';
+import { MAX_SOCKET_PAYLOAD_BYTES } from './consumers/ws-session.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { createRelayLogger } from './http/logger.js';
 import { hookRoutes } from './ingest/hook-routes.js';
@@ -89,7 +90,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: options.bodyLimit } });
+  await app.register(websocket, { options: { maxPayload: MAX_SOCKET_PAYLOAD_BYTES } });
   await app.register(opsRoutes, { metrics, db: store.db, isClosing: () => closing });
   await app.register(hookRoutes, { ingest, bodyLimit: options.bodyLimit });
   await app.register(registrationRoutes, { registrations, authenticate, perMinute: options.registrationsPerMinute });

@@ -117,14 +117,15 @@ describe('relay: handing events out (WebSocket and REST drain)', () => {
     await until(async () => (await queued()).length === 0, 'the acks');
   });
 
-  it('answers garbage, binary and malformed frames with an error frame and keeps the connection', async () => {
+  it('answers garbage, binary, malformed, out-of-order and oversized frames with an error frame and keeps the connection', async () => {
     const consumer = await connect();
     consumer.send('not json');
     consumer.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     consumer.send({ type: 'event_ack' });
     consumer.send({ type: 'trigger_reply', id: 'trg_nope', status: 200, body: {} });
-    await consumer.waitFor(() => consumer.frames.filter((f) => f.type === 'error').length === 4, 'four error frames');
-    expect(consumer.frames.map((f) => f.code)).toEqual(['invalid_json', 'invalid_frame', 'invalid_frame', 'unknown_trigger']);
+    consumer.send({ type: 'trigger_reply', id: 'trg_big', status: 200, body: { pad: 'x'.repeat(300 * 1024) } });
+    await consumer.waitFor(() => consumer.frames.filter((f) => f.type === 'error').length === 5, 'five error frames');
+    expect(consumer.frames.map((f) => f.code)).toEqual(['invalid_json', 'invalid_frame', 'invalid_frame', 'unknown_trigger', 'frame_too_large']);
     const [id] = await send(1);
     await consumer.waitFor(() => consumer.events().some((e) => e.id === id), 'an event after the garbage');
     consumer.ack(id);

@@ -18,6 +18,10 @@ export interface WsSessionContext {
   sockets: Set<WebSocket>;
 }
 
+/** Acks and trigger replies are small; a larger frame gets an error frame (the socket itself caps at 4 MB). */
+export const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
+export const MAX_SOCKET_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
 /** Largest delay setTimeout accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -62,6 +66,10 @@ export function runWsSession(socket: WebSocket, appId: string, tokenExpiresAt: n
     : undefined;
 
   socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (data.length > MAX_CLIENT_FRAME_BYTES) {
+      socket.send(errorFrame('frame_too_large', `Frames from consumers are at most ${MAX_CLIENT_FRAME_BYTES} bytes.`));
+      return;
+    }
     if (isBinary) {
       socket.send(errorFrame('invalid_frame', 'Binary frames are not accepted; send JSON text frames.'));
       return;
