@@ -109,11 +109,6 @@ export class EphemeralService {
     ]);
   }
 
-  /** Whether a PUT on this message id is an ephemeral edit (ids of stored and ephemeral messages never collide). */
-  async isEphemeral(messageId: string): Promise<boolean> {
-    return (await this.ledger.find(messageId, this.clock.now())) !== undefined;
-  }
-
   private async own(caller: ChatCaller, channelId: string, messageId: string) {
     const row = await this.ledger.find(messageId, this.clock.now());
     if (!row || row.channel_id !== channelId || row.workspace_id !== caller.workspaceId) throw new SwitchboardError('not_found', 'No such ephemeral message.');
