@@ -125,6 +125,30 @@ describe('switchboard apps', () => {
     expect(help.stdout).toContain('--dry-run');
   });
 
+  it('--host resolves a pumble-cli style manifest (relative URLs, events as objects); without it the error says so', async () => {
+    const pumbleStyle = {
+      ...manifest({ displayName: 'Echo Bot 2' }),
+      slashCommands: [
+        { command: '/echo', url: '/hook', description: 'Repeats you, louder' },
+        { command: '/ping', url: '/hook' },
+      ],
+      scopes: { botScopes: ['messages:write', 'messages:read'], userScopes: [] },
+      eventSubscriptions: { url: '/hook', events: [{ name: 'NEW_MESSAGE', options: {} }] },
+      redirectUrls: ['/redirect'],
+    };
+    write(pumbleStyle, 'pumble.json');
+    const refused = await runInProcess(['apps', 'update', '--manifest', 'pumble.json', '--dry-run'], where);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --host');
+    const dry = await runInProcess(['apps', 'update', '--manifest', 'pumble.json', '--host', 'http://127.0.0.1:9', '--dry-run', '--json'], where);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout).changes).toEqual([
+      { path: 'slashCommands[/echo].url', action: 'changed', before: 'http://127.0.0.1:9/slash', after: 'http://127.0.0.1:9/hook' },
+      { path: 'slashCommands[/ping].url', action: 'changed', before: 'http://127.0.0.1:9/slash', after: 'http://127.0.0.1:9/hook' },
+      { path: 'eventSubscriptions.url', action: 'changed', before: 'http://127.0.0.1:9/events', after: 'http://127.0.0.1:9/hook' },
+    ]);
+  });
+
   it('rotate-secret gives new secrets and updates .switchboard-app.json (one secret with --secret)', async () => {
     const before = appFile();
     const one = await runInProcess(['apps', 'rotate-secret', '--secret', 'signingSecret'], where);

@@ -11,6 +11,7 @@ import { loadManifest, ManifestInvalid } from '../manifest/load.js';
 import { appContext } from './apps-context.js';
 
 const MANIFEST_OPTION = ['--manifest <file>', 'the manifest to register', 'manifest.json'] as const;
+const HOST_OPTION = ['--host <url>', 'base URL for relative URLs in the manifest (`/hook`), as pumble-cli resolves them'] as const;
 
 /** The platform's own validation errors carry paths too; show them like local ones. */
 function rethrowManifestErrors(file: string, error: unknown): never {
@@ -23,11 +24,12 @@ export function createCommand(): Command {
   return new Command('create')
     .description(`Register the app of manifest.json; its id and secrets go to ${APP_FILE} (mode 0600, git-ignored).`)
     .option(...MANIFEST_OPTION)
+    .option(...HOST_OPTION)
     .option('--force', `create a new app even though ${APP_FILE} already names one`)
     .option('--json', 'print the created app (with its secrets) as JSON')
     .action(
-      action(async (options: { manifest: string; force?: boolean; json?: boolean }) => {
-        const manifest = loadManifest(options.manifest);
+      action(async (options: { manifest: string; host?: string; force?: boolean; json?: boolean }) => {
+        const manifest = loadManifest(options.manifest, options.host);
         const client = ApiClient.forSession(currentSession());
         const existing = readAppFile();
         if (existing && existing.url === client.baseUrl && !options.force) {
@@ -52,11 +54,12 @@ export function updateCommand(): Command {
     .description('Send manifest.json to the platform and print what changed.')
     .argument('[appId]', "the app (default: this folder's)")
     .option(...MANIFEST_OPTION)
+    .option(...HOST_OPTION)
     .option('--dry-run', 'print the changes without sending them')
     .option('--json', 'print the changes as JSON')
     .action(
-      action(async (appIdArg: string | undefined, options: { manifest: string; dryRun?: boolean; json?: boolean }) => {
-        const manifest = loadManifest(options.manifest);
+      action(async (appIdArg: string | undefined, options: { manifest: string; host?: string; dryRun?: boolean; json?: boolean }) => {
+        const manifest = loadManifest(options.manifest, options.host);
         const { client, appId } = appContext(appIdArg);
         const current = await appsApi.get(client, appId);
         const { id: _id, appKey: _k, clientSecret: _c, signingSecret: _s, published: _p, ...registered } = current;

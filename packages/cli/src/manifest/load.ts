@@ -1,17 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { type Manifest, parseManifest } from '@switchboard/protocol';
 import { CliError, ExitCode } from '../api/errors.js';
+import { resolveManifestUrls } from './absolute-urls.js';
 
 /** A manifest that failed validation: every problem with its JSON path. */
 export class ManifestInvalid extends CliError {
   constructor(
     readonly file: string,
     readonly errors: { path: string; message: string }[],
+    relativeUrls = false,
   ) {
     super(
       `${file} is not a valid manifest:\n${errors.map((error) => `  ${error.path}: ${error.message}`).join('\n')}`,
       ExitCode.Usage,
-      'Fix the fields above; the schema is served at /schemas/manifest.json by the platform.',
+      relativeUrls
+        ? 'It has relative URLs: pass --host <the app’s public base URL> to resolve them, as pumble-cli does.'
+        : 'Fix the fields above; the schema is served at /schemas/manifest.json by the platform.',
     );
   }
 }
@@ -20,7 +24,7 @@ export class ManifestInvalid extends CliError {
  * Reads and validates a manifest before anything is sent, with the same schema the platform
  * uses (@switchboard/protocol), so a mistake is reported with its path and nothing half-applies.
  */
-export function loadManifest(file: string): Manifest {
+export function loadManifest(file: string, host?: string): Manifest {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -38,7 +42,7 @@ export function loadManifest(file: string): Manifest {
   } catch (error) {
     throw new ManifestInvalid(file, [{ path: '$', message: `is not valid JSON (${(error as Error).message})` }]);
   }
-  const parsed = parseManifest(value);
-  if (!parsed.ok) throw new ManifestInvalid(file, parsed.errors);
+  const parsed = parseManifest(resolveManifestUrls(value, host));
+  if (!parsed.ok) throw new ManifestInvalid(file, parsed.errors, host === undefined && /[:,[]\s*"\/[^/]/.test(text));
   return parsed.manifest;
 }
