@@ -2,6 +2,7 @@ import { PumbleMessage } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchangeCode, grantCode, REDIRECT } from '../apps/oauth-dance.js';
 import { call, dialects, startPlatform, type TestPlatform } from '../harness.js';
+import { listenRealtime } from '../realtime-client.js';
 import { ALL_SCOPES, assertShape, createChannel, demoWorkspace, type InstalledApp, installApp, sdkCall, type Workspace } from './sdk-requests.js';
 
 for (const dialect of await dialects()) {
@@ -23,11 +24,23 @@ for (const dialect of await dialects()) {
 
     it('posts, replies and sends ephemerals in a public channel it never joined, and stays out of it', async () => {
       expect(await members(ws.general)).not.toContain(app.botId);
+      const bobPage = await listenRealtime(t.url, ws.bob.token);
       const posted = await asBot('POST', `/v1/channels/${ws.general}/messages`, { text: 'build passed' });
       expect(posted.status).toBe(201);
       assertShape(PumbleMessage, posted.body, 'post');
       const reply = await asBot('POST', `/v1/channels/${ws.general}/messages/${posted.body.id}`, { text: 'details' });
       expect(reply.status).toBe(201);
+      // The page gets the same Pumble-shaped messages live.
+      const live = await bobPage.next((f) => f.type === 'message.created' && f.data.message?.text === 'details');
+      expect(assertShape(PumbleMessage, live.data.message, 'realtime reply').threadReplyInfo).toEqual({ rootId: posted.body.id });
+      const rootUpdate = await call<{ threadRootInfo?: { repliesCount: number } }>(
+        t.url,
+        ws.bob.token,
+        'GET',
+        `/v1/channels/${ws.general}/messages/${posted.body.id}`,
+      );
+      expect(rootUpdate.body.threadRootInfo?.repliesCount).toBe(1);
+      bobPage.close();
       const ephemeral = await asBot('POST', `/v1/channels/${ws.general}/messages`, { text: 'only you', ephemeral: { sendToUsers: [ws.bob.workspaceUserId] } });
       expect(ephemeral.status).toBe(201);
       expect(await members(ws.general)).not.toContain(app.botId);
