@@ -17,13 +17,20 @@ export interface RunningCli {
   waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Ctrl-C: SIGINT to the whole process group (with `group`), else to the process. */
+  interrupt(): void;
 }
 
 export interface SpawnOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
-  /** `source`: the TypeScript sources through tsx (default); `npx`: `npx switchboard …` in `cwd`, as a person types it. */
-  via?: 'source' | 'npx';
+  /**
+   * `source`: `switchboard` from the TypeScript sources through tsx (default); `npx`:
+   * `npx switchboard …` in `cwd`, as a person types it; `node`: plain `node <args>` (no loader).
+   */
+  via?: 'source' | 'npx' | 'node';
+  /** Run in a process group of its own, so `interrupt()` reaches every process in it, as Ctrl-C in a terminal does. */
+  group?: boolean;
 }
 
 /** Starts `switchboard …` without waiting for it to end. SWITCHBOARD_* of the test runner never leak in. */
@@ -31,13 +38,19 @@ export function spawnCli(args: string[], options: SpawnOptions): RunningCli {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('SWITCHBOARD_')) env[key] = value;
   env.NO_COLOR = '1';
+  // A loader or flags of the test runner would change what runs.
+  delete env.NODE_OPTIONS;
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
   const [command, commandArgs] =
-    options.via === 'npx' ? ['npx', ['--no-install', 'switchboard', ...args]] : [process.execPath, ['--conditions=source', '--import', TSX, RUNNER, ...args]];
-  const child = spawn(command, commandArgs, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    options.via === 'npx'
+      ? ['npx', ['--no-install', 'switchboard', ...args]]
+      : options.via === 'node'
+        ? [process.execPath, args]
+        : [process.execPath, ['--conditions=source', '--import', TSX, RUNNER, ...args]];
+  const child = spawn(command, commandArgs, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.group === true });
   let text = '';
   const waiters = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -58,6 +71,10 @@ export function spawnCli(args: string[], options: SpawnOptions): RunningCli {
     child,
     output: () => text,
     exited,
+    interrupt() {
+      if (options.group && child.pid) process.kill(-child.pid, 'SIGINT');
+      else child.kill('SIGINT');
+    },
     waitFor(pattern, timeoutMs = 60_000, from = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
