@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../src/api/client.js';
+import { people } from '../src/api/people.js';
+import { currentSession } from '../src/credentials/session.js';
 import { runCli, runInProcess, runInTerminal, tempDir } from './support/cli.js';
 import { PASSWORD, startTestPlatform, type TestPlatform } from './support/platform.js';
 
@@ -181,5 +184,24 @@ describe('token refresh', () => {
     const ended = await runInProcess(['whoami'], { home, cwd: home });
     expect(ended.code).toBe(3);
     expect(ended.stderr).toContain('switchboard login');
+  });
+
+  it('two CLI processes holding the same expiring pair do not spend the refresh token twice (which would end the session)', async () => {
+    const home = tempDir('sb-home-');
+    await runInProcess(['login', '--url', t.url, '--email', 'alice@example.com', '--password', PASSWORD], { home, cwd: home });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      // Both read the file before either refreshes, like two commands started together.
+      const first = ApiClient.forSession(currentSession());
+      const second = ApiClient.forSession(currentSession());
+      const answers = await Promise.all([people.me(first), people.me(second)]);
+      expect(answers.map((me) => me.email)).toEqual(['alice@example.com', 'alice@example.com']);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await people.me(ApiClient.forSession(currentSession()))).email).toBe('alice@example.com');
+    } finally {
+      process.env.HOME = savedHome;
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { readCredentials } from '../credentials/rc-file.js';
+import { withRefreshLock } from '../credentials/refresh-lock.js';
 import { NOT_SIGNED_IN_HINT, type Session, saveSession } from '../credentials/session.js';
 import { expiresAt } from '../credentials/token-claims.js';
 import { ApiError, CliError, ExitCode } from './errors.js';
@@ -79,9 +81,27 @@ export class ApiClient {
     if (expiry !== undefined && expiry - REFRESH_MARGIN_MS <= Date.now() && session.refreshToken) await this.refresh();
   }
 
-  /** PROTOCOL.md 2: refresh tokens rotate, so the new pair is saved before anything else happens. */
+  /**
+   * PROTOCOL.md 2: refresh tokens rotate, so the new pair is saved before anything else happens.
+   * A file session refreshes under a lock and first looks whether another `switchboard` process
+   * already did (it then takes that pair instead of spending a refresh token twice).
+   */
   private async refresh(): Promise<void> {
     const session = this.requireSession();
+    if (session.source !== 'file') return this.refreshNow(session);
+    await withRefreshLock(async () => {
+      const stored = readCredentials();
+      if (stored && stored.url === session.url && stored.refreshToken && stored.refreshToken !== session.refreshToken) {
+        session.token = stored.token;
+        session.refreshToken = stored.refreshToken;
+        // Still fresh: nothing to spend. Otherwise refresh with the pair just adopted.
+        if ((expiresAt(stored.token) ?? 0) - REFRESH_MARGIN_MS > Date.now()) return;
+      }
+      await this.refreshNow(session);
+    });
+  }
+
+  private async refreshNow(session: Session): Promise<void> {
     if (!session.refreshToken) throw new CliError('Your sign-in has expired.', ExitCode.NotSignedIn, NOT_SIGNED_IN_HINT);
     const response = await this.send(
       'POST',
