@@ -125,7 +125,14 @@ describe('the chat page at 1280 and 390 px: accessibility, layout, history pagin
       found.thread = await seriousViolations(page);
       expect(await noHorizontalScroll(page)).toBe(true);
       await screenshot(page, `thread${suffix}`);
-      await page.getByRole('button', { name: 'Close thread' }).click();
+      // Escape closes the thread; message actions are reachable by keyboard and show when focused.
+      await page.keyboard.press('Escape');
+      await count(page.getByRole('complementary', { name: 'Thread' }), 0);
+      const react = page.locator('.channel-view .message').last().getByRole('button', { name: 'Add reaction' });
+      await react.focus();
+      expect(await react.evaluate((el) => getComputedStyle(el.parentElement as Element).opacity)).toBe('1');
+      await page.keyboard.press('Enter');
+      await shown(page.getByRole('group', { name: 'Pick a reaction' }));
 
       // The composer's autocomplete, keyboard-driven.
       const composer = page.getByRole('combobox', { name: 'Message #history' });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { isDirect } from '../state/channel-names.js';
+import { channelTitle, isDirect } from '../state/channel-names.js';
 import { chat } from '../state/chat-store.js';
 import { channelPath, navigate, useRoute } from '../state/router.js';
 import { useChat } from '../state/use-chat.js';
@@ -29,6 +29,25 @@ export function App() {
   }, [route.view, state.channels]);
 
   const channelId = route.view === 'channel' ? route.channelId : undefined;
+  const rootId = route.view === 'channel' ? route.rootId : undefined;
+
+  // The tab's title: unread total, where the person is, the workspace.
+  const unread = Object.values(state.unread).reduce((a, b) => a + b, 0);
+  const here = route.view === 'apps' ? 'Configure Apps' : state.channels.find((c) => c.channel.id === channelId);
+  const place = typeof here === 'string' ? here : here ? `${isDirect(here) ? '' : '#'}${channelTitle(here, state.users, state.me?.id ?? '')}` : '';
+  useEffect(() => {
+    document.title = [unread > 0 ? `(${unread})` : '', [place, state.workspaceName, 'Switchboard'].filter(Boolean).join(' · ')].filter(Boolean).join(' ');
+  }, [unread, place, state.workspaceName]);
+
+  // Escape closes the thread (unless a dialog or the autocomplete handles it first).
+  useEffect(() => {
+    if (!channelId || !rootId) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('dialog[open]')) navigate(channelPath(channelId));
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [channelId, rootId]);
   const threadOpen = route.view === 'channel' && route.rootId !== undefined;
   return (
     <div class={`layout${menuOpen ? ' menu-open' : ''}${threadOpen ? ' thread-open' : ''}`}>

@@ -90,7 +90,10 @@ function MessageItemView({ message, users, me, onOpenThread, compact }: Props) {
                   e.preventDefault();
                   saveEdit();
                 }
-                if (e.key === 'Escape') setEditing(false);
+                if (e.key === 'Escape') {
+                  e.preventDefault();
+                  setEditing(false);
+                }
               }}
             />
             <div class="row-actions">
