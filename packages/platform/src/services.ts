@@ -140,9 +140,9 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   bus.addSink(new MessageFilesSink(files));
   const scheduled = createScheduledMessages({ store, bus, channels, messages, files, clock, pollIntervalMs: config.scheduledPollIntervalMs, log });
   const search = createSearch(store);
-  const customStatus = new CustomStatusService(usersStore, users, clock);
+  const customStatus = new CustomStatusService(usersStore, users, clock, bus);
   const userGroups = new UserGroupsService(new UserGroupsStore(store.db), usersStore, clock);
-  const homeViews = new HomeViewsService(new HomeViewsStore(store.db), usersStore, clock);
+  const homeViews = new HomeViewsService(new HomeViewsStore(store.db), usersStore, clock, bus);
   const realtime = new RealtimeHub(channelsStore, log);
   bus.addSink(realtime);
   sessions.onEnded((ended) => realtime.disconnect(ended));

@@ -126,6 +126,9 @@ export const RealtimeEventType = z.enum([
   'channel.archived',
   'channel.member_joined',
   'channel.member_left',
+  // A person's profile changed (custom status), to the workspace; an app's home view, to its person (ours).
+  'user.updated',
+  'home_view.updated',
   // Views and interactions of apps, to the one person concerned (ours).
   'view.opened',
   'view.updated',

@@ -2,6 +2,7 @@ import { HomeView, PumbleUserGroup, PumbleWorkspaceUser } from '@switchboard/pro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatChange } from '../../src/chat/changes.js';
 import { call, dialects, startPlatform, type TestPlatform } from '../harness.js';
+import { listenRealtime } from '../realtime-client.js';
 import { ALL_SCOPES, assertShape, demoWorkspace, type InstalledApp, installApp, sdkCall, type Workspace } from './sdk-requests.js';
 
 for (const dialect of await dialects()) {
@@ -75,12 +76,17 @@ for (const dialect of await dialects()) {
     });
 
     it('sets a custom status shown on the person until it expires, and clears it', async () => {
+      const bobPage = await listenRealtime(t.url, ws.bob.token);
       const set = await sdkCall(t.url, app.userToken, app.app.appKey, {
         method: 'PUT',
         path: '/v1/workspaceUsers/customStatus',
         data: { code: ':palm_tree:', status: 'On holiday', expiration: 'never', expiresAt: 0, pausedNotifications: true },
       });
       expect(set.status).toBe(200);
+      // Open pages of the workspace hear of it.
+      const live = (await bobPage.next((f) => f.type === 'user.updated')).data as unknown as { user: { id: string; customStatus?: { code: string } } };
+      expect(live.user).toMatchObject({ id: ws.alice.workspaceUserId, customStatus: { code: ':palm_tree:' } });
+      bobPage.close();
       const seen = await call(t.url, ws.bob.token, 'GET', `/v1/workspaceUsers/${ws.alice.workspaceUserId}`);
       expect(assertShape(PumbleWorkspaceUser, seen.body, 'user').customStatus).toEqual({
         code: ':palm_tree:',
@@ -109,12 +115,21 @@ for (const dialect of await dialects()) {
     });
 
     it('stores home views per person; the page reads them, or the manifest default', async () => {
+      const alicePage = await listenRealtime(t.url, ws.alice.token);
+      const bobPage = await listenRealtime(t.url, ws.bob.token);
       const published = await sdkCall(t.url, app.botToken, app.app.appKey, {
         method: 'POST',
         path: `/v1/app/homeView/workspaceUsers/${ws.alice.workspaceUserId}`,
         data: { blocks: [{ type: 'section', text: { type: 'plain_text', text: 'Your tasks: 3' } }], title: { type: 'plain_text', text: 'Tasks' } },
       });
       expect(published.status).toBe(200);
+      // Only alice's page is told, with the view itself.
+      const pushed = (await alicePage.next((f) => f.type === 'home_view.updated')).data as unknown as { homeView: { title?: { text: string } } };
+      expect(pushed.homeView.title?.text).toBe('Tasks');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(bobPage.frames.filter((f) => f.type === 'home_view.updated')).toEqual([]);
+      alicePage.close();
+      bobPage.close();
       const mine = await call(t.url, ws.alice.token, 'GET', `/v1/apps/${app.app.id}/homeView`);
       expect(assertShape(HomeView, mine.body, 'home view')).toMatchObject({
         isDefault: false,

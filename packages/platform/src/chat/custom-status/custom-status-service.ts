@@ -1,5 +1,6 @@
 import type { UpdateCustomStatusBody, WorkspaceUser } from '@switchboard/protocol';
 import type { Clock } from '../../clock.js';
+import type { ChangeBus } from '../changes.js';
 import type { ChatCaller } from '../channels/channels-service.js';
 import type { UsersService } from '../users/users-service.js';
 import type { UsersStore } from '../users/users-store.js';
@@ -29,6 +30,7 @@ export class CustomStatusService {
     private readonly store: UsersStore,
     private readonly users: UsersService,
     private readonly clock: Clock,
+    private readonly bus?: ChangeBus,
   ) {}
 
   async set(caller: ChatCaller, body: UpdateCustomStatusBody): Promise<WorkspaceUser> {
@@ -43,10 +45,18 @@ export class CustomStatusService {
       paused_notifications: body.pausedNotifications ? 1 : 0,
       updated_at: now,
     });
-    return this.users.get(caller, caller.userId);
+    return this.announce(caller);
   }
 
   async clear(caller: ChatCaller): Promise<void> {
     await this.store.setStatus(caller.userId, undefined);
+    await this.announce(caller);
+  }
+
+  /** Open pages show the new status at once (`user.updated` to the workspace). */
+  private async announce(caller: ChatCaller): Promise<WorkspaceUser> {
+    const user = await this.users.get(caller, caller.userId);
+    this.bus?.publish([{ type: 'user.updated', workspaceId: caller.workspaceId, audience: { workspaceId: caller.workspaceId }, data: { user } }]);
+    return user;
   }
 }

@@ -1,5 +1,6 @@
 import { type HomeView, type Manifest, type PublishHomeViewBody, SwitchboardError } from '@switchboard/protocol';
 import type { Clock } from '../../clock.js';
+import type { ChangeBus } from '../changes.js';
 import type { UsersStore } from '../users/users-store.js';
 import type { HomeViewsStore } from './home-views-store.js';
 
@@ -18,6 +19,7 @@ export class HomeViewsService {
     private readonly store: HomeViewsStore,
     private readonly users: UsersStore,
     private readonly clock: Clock,
+    private readonly bus?: ChangeBus,
   ) {}
 
   async publish(app: HomeViewPublisher, userId: string, body: PublishHomeViewBody): Promise<HomeView> {
@@ -29,7 +31,10 @@ export class HomeViewsService {
     const now = this.clock.now();
     const view = { blocks: body.blocks, ...(body.title ? { title: body.title } : {}), ...(body.state !== undefined ? { state: body.state } : {}) };
     await this.store.save({ app_id: app.appId, user_id: userId, workspace_id: app.workspaceId, view: JSON.stringify(view), updated_at: now });
-    return { appId: app.appId, workspaceUserId: userId, ...view, isDefault: false, updatedAt: now };
+    const homeView: HomeView = { appId: app.appId, workspaceUserId: userId, ...view, isDefault: false, updatedAt: now };
+    // The person's open page swaps the view in (only they see it).
+    this.bus?.publish([{ type: 'home_view.updated', workspaceId: app.workspaceId, audience: { userIds: [userId] }, data: { homeView } }]);
+    return homeView;
   }
 
   /** The home view `userId` sees for an app installed in their workspace. */
