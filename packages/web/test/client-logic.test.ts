@@ -39,6 +39,11 @@ describe('the page reads both message shapes', () => {
     ]);
   });
 
+  it('blocks, attachments or files without text are flagged, never shown as JSON', () => {
+    expect(normalizeMessage({ ...base, text: '', blocks: [{ type: 'section' }] }).hasRichContent).toBe(true);
+    expect(normalizeMessage({ ...base, blocks: [] }).hasRichContent).toBe(false);
+  });
+
   it('a page is an object with paging flags, or a bare array (thread replies)', () => {
     expect(pageOf({ messages: [base], hasMoreBefore: true, hasMoreAfter: false }, 50).hasMoreBefore).toBe(true);
     const bare = pageOf([base, { ...base, id: 'm2' }], 2);

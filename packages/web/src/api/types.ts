@@ -22,6 +22,8 @@ export interface ChatMessage {
   deleted: boolean;
   ephemeral: boolean;
   subtype?: string;
+  /** Blocks, attachments or files the page does not draw yet (its `text` stands in for them). */
+  hasRichContent: boolean;
 }
 
 export interface Channel {
@@ -138,5 +140,6 @@ export function normalizeMessage(raw: unknown): ChatMessage {
     deleted: m.deleted === true,
     ephemeral: m.ephemeral === true,
     subtype: typeof m.subtype === 'string' ? m.subtype : undefined,
+    hasRichContent: [m.blocks, m.attachments, m.files].some((x) => Array.isArray(x) && x.length > 0),
   };
 }

@@ -108,6 +108,7 @@ function MessageItemView({ message, users, me, onOpenThread, compact }: Props) {
         ) : (
           <div class="message-text">
             <RichText text={withEmoji(message.text)} />
+            {!message.text.trim() && message.hasRichContent && <span class="muted small">This message has content this page cannot show yet.</span>}
             {message.edited && <span class="muted small"> (edited)</span>}
           </div>
         )}

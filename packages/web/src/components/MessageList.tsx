@@ -20,7 +20,8 @@ const GROUP_MS = 5 * 60_000;
  * A scrolling list that stays at the bottom as messages arrive (unless the person scrolled up)
  * and asks for older pages when its top comes into view, keeping what was on screen in place.
  */
-export function MessageList({ messages, users, me, hasMoreBefore, loadingOlder, onLoadOlder, onOpenThread, label }: Props) {
+export function MessageList({ messages: all, users, me, hasMoreBefore, loadingOlder, onLoadOlder, onOpenThread, label }: Props) {
+  const messages = all.filter((m) => !m.deleted);
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
