@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPlatform, defaultConfig } from '@switchboard/platform';
+import { createPlatform, defaultConfig, resetPassword } from '@switchboard/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runInProcess, tempDir } from './support/cli.js';
-import { PASSWORD } from './support/platform.js';
+import { dialects, PASSWORD, startTestPlatform } from './support/platform.js';
 
 async function login(url: string, password: string) {
   const response = await fetch(`${url}/v1/auth/login`, {
@@ -63,5 +63,21 @@ describe('switchboard users reset-password', () => {
     const unknown = await runInProcess(['users', 'reset-password', 'nobody@example.com', '--data-dir', dataDir], where);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('No account has the e-mail address nobody@example.com.');
+  });
+});
+
+describe.runIf((await dialects()).includes('postgres'))('reset-password on PostgreSQL (DATABASE_URL)', () => {
+  it('sets the password and ends the sessions in the PostgreSQL store', async () => {
+    const t = await startTestPlatform({}, 'postgres');
+    try {
+      expect((await login(t.url, PASSWORD)).status).toBe(200);
+      const config = t.platform.config;
+      const reset = await resetPassword({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: config.pgSchema }, 'alice@example.com');
+      expect(reset).toMatchObject({ email: 'alice@example.com', generated: true, endedSessions: 1 });
+      expect((await login(t.url, PASSWORD)).status).toBe(401);
+      expect((await login(t.url, reset.password)).status).toBe(200);
+    } finally {
+      await t.stop();
+    }
   });
 });
