@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as apiAuth from './api-auth.js';
 import * as chatPost from './chat-post.js';
 import * as delivery from './delivery.js';
+import * as devLoop from './dev-loop.js';
 import type { LoadResult } from './lib/load.js';
 import { type Cell, renderTable } from './lib/table.js';
 import * as relay from './relay.js';
@@ -48,6 +49,7 @@ const registry: Record<string, Benchmark> = {
   socket,
   relay,
   web,
+  'dev-loop': devLoop,
 };
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));

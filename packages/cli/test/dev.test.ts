@@ -101,6 +101,22 @@ describe('switchboard dev', () => {
       for (const port of ports) expect(await isListening(port)).toBe(false);
       expect(processesIn(dir)).toEqual([]);
     });
+
+    it('a second run reuses the registration and the install (the app boots alongside the platform) and still answers', async () => {
+      const again = spawnCli(['dev', '--port', '0'], { cwd: dir });
+      try {
+        const [, link] = await again.waitFor(/Chat {6}(http:\/\/\S+)/, 90_000);
+        await again.waitFor(/Ready\./);
+        expect(again.output()).not.toMatch(/Registered|Installed|restarting the app/);
+        const person = await ChatPerson.fromLink(link);
+        expect((await person.post(general, '/shout again')).body.outcome).toBe('acked');
+        await person.waitForText(general, 'AGAIN!');
+      } finally {
+        again.child.kill('SIGINT');
+        expect((await again.exited).code).toBe(0);
+      }
+      expect(processesIn(dir)).toEqual([]);
+    });
   });
 
   it('a port in use is an error that says to use --port', async () => {

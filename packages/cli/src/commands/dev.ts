@@ -13,7 +13,7 @@ function port(value: string): number {
 interface DevFlags {
   port: number;
   host: string;
-  appPort: number;
+  appPort?: number;
   appUrl?: string;
   platform?: string;
   command?: string;
@@ -26,7 +26,7 @@ export function devCommand(): Command {
     .description('Run the app of this folder (manifest.json) against an embedded platform: registered, installed, restarted on change, deliveries shown live.')
     .addOption(new Option('-p, --port <port>', "the embedded platform's port (0 picks a free one)").argParser(port).default(8080))
     .addOption(new Option('--host <host>', "the embedded platform's address").default('127.0.0.1'))
-    .addOption(new Option('--app-port <port>', 'where the platform delivers to the app (0 picks a free one)').argParser(port).default(0))
+    .addOption(new Option('--app-port <port>', "where the platform delivers to the app (default: manifest.json's port when free; 0 picks any)").argParser(port))
     .option('--app-url <url>', 'the base URL a remote platform reaches this app at (default: this machine on --app-port)')
     .option('--platform <url>', 'use this Switchboard instead of an embedded one (sign in first: switchboard login)')
     .option('--command <command>', 'start the app with this shell command (default: src/main.ts or index.ts through tsx)')

@@ -4,7 +4,12 @@ import type { ManifestResponse } from '@switchboard/protocol';
  * What the app is told: the API and its registration, under our names and Pumble's, so an app
  * written for either SDK runs as is; the JSON file with its install's tokens; the port to listen on.
  */
-export function appEnvironment(apiUrl: string, app: ManifestResponse, tokenFile: string, port: number | undefined): NodeJS.ProcessEnv {
+export function appEnvironment(
+  apiUrl: string,
+  app: Pick<ManifestResponse, 'id' | 'appKey' | 'clientSecret' | 'signingSecret'>,
+  tokenFile: string,
+  port: number | undefined,
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     SWITCHBOARD_API_URL: apiUrl,

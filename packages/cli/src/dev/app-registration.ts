@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, ManifestResponse } from '@switchboard/protocol';
+import { z } from 'zod';
 import { appsApi } from '../api/apps.js';
 import { ApiError } from '../api/errors.js';
 import { writePrivateFile } from '../credentials/rc-file.js';
@@ -20,26 +21,35 @@ export interface SyncResult {
 /** Where the embedded platform's app id is kept (the platform's store is in the same folder). */
 const EMBEDDED_REF = 'dev-app.json';
 
-function registeredId(platform: DevPlatform, appDir: string, stateDir: string): string | undefined {
-  if (!platform.embedded) {
-    const file = readAppFile(appDir);
-    return file && file.url === platform.url ? file.appId : undefined;
-  }
+/** The app's id and secrets as the embedded platform issued them (0600: they are secrets). */
+const KnownRegistration = z.object({ id: z.string(), appKey: z.string(), clientSecret: z.string(), signingSecret: z.string() });
+export type KnownRegistration = z.infer<typeof KnownRegistration>;
+
+/** Last run's registration on the embedded platform, to start the app before the platform is up. */
+export function knownRegistration(stateDir: string): KnownRegistration | undefined {
   try {
-    const { appId } = JSON.parse(readFileSync(join(stateDir, EMBEDDED_REF), 'utf8')) as { appId?: unknown };
-    return typeof appId === 'string' ? appId : undefined;
+    const parsed = KnownRegistration.safeParse(JSON.parse(readFileSync(join(stateDir, EMBEDDED_REF), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
 
+function registeredId(platform: DevPlatform, appDir: string, stateDir: string): string | undefined {
+  if (!platform.embedded) {
+    const file = readAppFile(appDir);
+    return file && file.url === platform.url ? file.appId : undefined;
+  }
+  return knownRegistration(stateDir)?.id;
+}
+
 function remember(platform: DevPlatform, app: ManifestResponse, appDir: string, stateDir: string): void {
+  const { id, appKey, clientSecret, signingSecret } = app;
   if (platform.embedded) {
-    writePrivateFile(join(stateDir, EMBEDDED_REF), `${JSON.stringify({ appId: app.id }, null, 2)}\n`);
+    writePrivateFile(join(stateDir, EMBEDDED_REF), `${JSON.stringify({ id, appKey, clientSecret, signingSecret }, null, 2)}\n`);
     return;
   }
-  const { id: appId, appKey, clientSecret, signingSecret } = app;
-  writeAppFile({ url: platform.url, appId, appKey, clientSecret, signingSecret }, appDir);
+  writeAppFile({ url: platform.url, appId: id, appKey, clientSecret, signingSecret }, appDir);
 }
 
 const withoutSecrets = ({ id: _i, appKey: _k, clientSecret: _c, signingSecret: _s, published: _p, ...manifest }: ManifestResponse): Manifest =>
@@ -67,6 +77,7 @@ export async function syncApp(platform: DevPlatform, manifest: Manifest, appDir:
     remember(platform, app, appDir, stateDir);
     return { app, created: true, changes: [], botScopesChanged: false };
   }
+  if (platform.embedded && !knownRegistration(stateDir)) remember(platform, current, appDir, stateDir);
   const before = withoutSecrets(current);
   const changes = diffManifests(before, manifest);
   if (changes.length === 0) return { app: current, created: false, changes, botScopesChanged: false };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Manifest, ManifestResponse } from '@switchboard/protocol';
 import { CliError, ExitCode } from '../api/errors.js';
@@ -9,7 +9,7 @@ import { type AppFolder, findAppFolder } from './app-folder.js';
 import { ensureInstalled } from './app-install.js';
 import { appLaunch } from './app-launch.js';
 import { AppProcess } from './app-process.js';
-import { syncApp } from './app-registration.js';
+import { knownRegistration, syncApp } from './app-registration.js';
 import { DeliveryTap } from './delivery-tap.js';
 import { printChanges, printDelivery, say } from './dev-output.js';
 import type { DevPlatform } from './dev-platform.js';
@@ -24,8 +24,8 @@ export interface DevOptions {
   /** The embedded platform's port. */
   port: number;
   host: string;
-  /** Where the platform delivers (the tap); 0 picks a free port. */
-  appPort: number;
+  /** Where the platform delivers (the tap); 0 picks a free port. Default: the port of manifest.json's URLs when free. */
+  appPort?: number;
   /** The base URL the platform reaches the app at, when not this machine's loopback (`--platform`). */
   appUrl?: string;
   /** A remote Switchboard instead of the embedded one. */
@@ -34,6 +34,19 @@ export interface DevOptions {
   command?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/** The port of the manifest's first loopback URL (`http://localhost:3000/slash` → 3000). */
+function manifestPort(manifest: Manifest): number | undefined {
+  const urls = [...manifest.slashCommands.map((command) => command.url), manifest.eventSubscriptions.url, ...manifest.redirectUrls];
+  for (const url of urls) {
+    const { hostname, port } = new URL(url);
+    if (port && ['localhost', '127.0.0.1', '[::1]'].includes(hostname)) return Number(port);
+  }
+  return undefined;
+}
+
+/** Where this machine reaches a server bound to `host`. */
+const loopbackHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
 /** How long a freshly started app has to open its port before dev says so. */
 const APP_START_TIMEOUT_MS = 30_000;
@@ -69,28 +82,35 @@ export class DevSession {
     mkdirSync(folder.stateDir, { recursive: true });
     this.socketMode = manifest.socketMode === true;
 
-    this.platform = options.platform
-      ? await connectRemotePlatform(options.platform)
-      : await startEmbeddedPlatform({ dataDir: folder.stateDir, port: options.port, host: options.host, logLevel: options.logLevel });
     if (!this.socketMode) {
       const appPort = await freePort();
       this.appPort = appPort;
       this.tap = new DeliveryTap({ appPort, appReady: (ms) => waitForPort(appPort, ms, () => this.app?.running === true), report: printDelivery });
-      const tapPort = await this.tap.listen(options.appPort).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE')
-          throw new CliError(`Port ${options.appPort} is already in use.`, ExitCode.Usage, 'Pass --app-port <another port> (0 picks a free one).');
-        throw error;
-      });
+      const tapPort = await this.listenTap(this.tap, manifest);
       this.base = (options.appUrl ?? `http://127.0.0.1:${tapPort}`).replace(/\/+$/, '');
     } else {
       this.base = options.appUrl ?? 'http://127.0.0.1';
     }
-
-    await this.sync(manifest, true);
     this.app = new AppProcess(launch, folder.dir, {
       onExit: (code, signal) => say(paint('red', `The app stopped (${signal ?? `exit code ${code}`}). Save a file to start it again.`)),
     });
-    await this.startApp();
+
+    // With last run's registration at hand, the app boots while the platform does (each takes
+    // seconds); the sync below restarts it only if its credentials turn out different.
+    const port = options.platform || options.port !== 0 ? options.port : await freePort(options.host);
+    const early = options.platform ? undefined : knownRegistration(folder.stateDir);
+    if (early && existsSync(this.tokenFile)) {
+      this.env = appEnvironment(`http://${loopbackHost(options.host)}:${port}`, early, this.tokenFile, this.appPort);
+      this.app.start(this.env);
+    }
+    this.platform = options.platform
+      ? await connectRemotePlatform(options.platform)
+      : await startEmbeddedPlatform({ dataDir: folder.stateDir, port, host: options.host, logLevel: options.logLevel });
+    const startedWith = JSON.stringify(this.env);
+    const { installed } = await this.sync(manifest, true);
+    if (!this.app.running) await this.startApp();
+    else if (installed || JSON.stringify(this.env) !== startedWith) await this.restart('the registration');
+    else await this.waitForApp();
     await this.printBanner(launch.label);
     this.stopWatching = watchAppFolder(folder.dir, {
       onSource: (file) => this.enqueue(() => this.restart(file)),
@@ -106,6 +126,22 @@ export class DevSession {
     await this.app?.stop();
     await this.tap?.close();
     await this.platform?.close();
+  }
+
+  /**
+   * The tap listens where manifest.json says the app is (e.g. localhost:3000), so the platform's
+   * copy stays the same from one run to the next; on a busy port, anywhere. An explicit
+   * `--app-port` that is busy is an error.
+   */
+  private async listenTap(tap: DeliveryTap, manifest: Manifest): Promise<number> {
+    const wanted = this.options.appPort;
+    try {
+      return await tap.listen(wanted ?? manifestPort(manifest) ?? 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      if (wanted !== undefined) throw new CliError(`Port ${wanted} is already in use.`, ExitCode.Usage, 'Pass --app-port <another port> (0 picks a free one).');
+      return tap.listen(0);
+    }
   }
 
   /** Kills the app's process group at once (the dev process is exiting without a clean stop). */
@@ -126,8 +162,12 @@ export class DevSession {
   }
 
   private async startApp(): Promise<void> {
+    (this.app as AppProcess).start(this.env);
+    await this.waitForApp();
+  }
+
+  private async waitForApp(): Promise<void> {
     const app = this.app as AppProcess;
-    app.start(this.env);
     if (this.appPort === undefined) return;
     const up = await waitForPort(this.appPort, APP_START_TIMEOUT_MS, () => app.running);
     if (!up && app.running) say(paint('yellow', `The app has not opened port ${this.appPort} (its PORT variable) after ${APP_START_TIMEOUT_MS / 1000} s.`));
@@ -147,11 +187,16 @@ export class DevSession {
     }
     // The app reads manifest.json when it starts (the SDK checks its listeners against it), and a
     // renewed install brings a new bot token: either way it restarts to see the new state.
-    if (await this.sync(manifest, false)) await this.restart('manifest.json');
+    const { changed, installed } = await this.sync(manifest, false);
+    if (changed || installed) await this.restart('manifest.json');
   }
 
-  /** Syncs the registration and the install; true when anything changed. */
-  private async sync(manifest: Manifest, first: boolean): Promise<boolean> {
+  private get tokenFile(): string {
+    return join(this.folder.stateDir, 'tokens.json');
+  }
+
+  /** Syncs the registration and the install (and the app's environment with them). */
+  private async sync(manifest: Manifest, first: boolean): Promise<{ changed: boolean; installed: boolean }> {
     const platform = this.platform as DevPlatform;
     const local = localManifest(manifest, this.base);
     const result = await syncApp(platform, local, this.folder.dir, this.folder.stateDir);
@@ -165,11 +210,10 @@ export class DevSession {
     if (first || result.changes.length > 0) {
       for (const line of describeRoutes(local)) say(`  ${paint('gray', line)}`);
     }
-    const tokenFile = join(this.folder.stateDir, 'tokens.json');
-    const install = await ensureInstalled(platform, result.app, tokenFile, result.botScopesChanged);
+    const install = await ensureInstalled(platform, result.app, this.tokenFile, result.botScopesChanged);
     if (install.installed) say(`Installed it in the workspace${install.botId ? '; its bot is in #general' : ''}.`);
-    this.env = appEnvironment(platform.url, result.app, tokenFile, this.appPort);
-    return result.created || result.changes.length > 0 || install.installed;
+    this.env = appEnvironment(platform.url, result.app, this.tokenFile, this.appPort);
+    return { changed: result.created || result.changes.length > 0, installed: install.installed };
   }
 
   private async printBanner(label: string): Promise<void> {
