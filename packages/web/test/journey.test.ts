@@ -96,6 +96,14 @@ describe('the chat page, end to end with the real platform and examples/echo-bot
     await containsText(botMessage.locator('.bot-badge'), 'BOT');
     await containsText(botMessage, 'Repeats what you say');
     await screenshot(alice, 'chat-ephemeral');
+    // The bot's profile, from its name.
+    await botMessage.getByRole('button', { name: 'Echo Bot' }).click();
+    const profile = alice.getByRole('dialog', { name: 'Profile of Echo Bot' });
+    await containsText(profile, 'Repeats what you say');
+    await containsText(profile, 'BOT');
+    await screenshot(alice, 'bot-profile');
+    await alice.keyboard.press('Escape');
+    await count(profile, 0);
 
     // Bob sees the bot's message, never alice's ephemeral answer.
     await count(messagesWithText(bob, 'hello from the page'), 1);

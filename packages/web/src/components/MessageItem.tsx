@@ -1,5 +1,5 @@
 import { Component } from 'preact';
-import { useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { avatarOf, type ChatMessage, type WorkspaceUser } from '../api/types.js';
 import { emojiOf, QUICK_REACTIONS, withEmoji } from '../format/emoji.js';
 import { RichText } from '../format/rich-text.js';
@@ -8,6 +8,7 @@ import { chat } from '../state/chat-store.js';
 import { groupReactions } from '../state/message-lists.js';
 import { Avatar } from './Avatar.js';
 import { Icon } from './Icon.js';
+import { ProfileCard } from './ProfileCard.js';
 
 interface Props {
   message: ChatMessage;
@@ -23,9 +24,9 @@ const isBot = (user: WorkspaceUser | undefined) => user?.isAddonBot === true || 
 
 function authorOf(message: ChatMessage, users: Map<string, WorkspaceUser>) {
   const user = users.get(message.author);
-  if (user) return { name: user.name, avatar: avatarOf(user), bot: isBot(user), title: user.title || null };
-  if (message.author === 'system' || message.author === '') return { name: 'Switchboard', avatar: null, bot: true, title: null };
-  return { name: 'Unknown', avatar: null, bot: false, title: null };
+  if (user) return { id: user.id, name: user.name, avatar: avatarOf(user), bot: isBot(user), title: user.title || null, email: user.email };
+  if (message.author === 'system' || message.author === '') return { id: 'system', name: 'Switchboard', avatar: null, bot: true, title: null };
+  return { id: message.author, name: 'Unknown', avatar: null, bot: false, title: null };
 }
 
 /** One message: author (bots marked, with their title), text, reactions, and the author's actions. */
@@ -34,6 +35,8 @@ function MessageItemView({ message, users, me, onOpenThread, compact }: Props) {
   const [draft, setDraft] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [picking, setPicking] = useState(false);
+  const [profileOpen, setProfileOpen] = useState(false);
+  const closeProfile = useCallback(() => setProfileOpen(false), []);
   const author = authorOf(message, users);
   const mine = message.author === me && !message.ephemeral;
   const fail = (error: unknown) => chat.notify(error instanceof Error ? error.message : String(error));
@@ -67,7 +70,10 @@ function MessageItemView({ message, users, me, onOpenThread, compact }: Props) {
       <div class="message-main">
         {!compact && (
           <header class="message-header">
-            <span class="message-author">{author.name}</span>
+            <button type="button" class="message-author" aria-expanded={profileOpen} onClick={() => setProfileOpen(!profileOpen)}>
+              {author.name}
+            </button>
+            {profileOpen && <ProfileCard profile={author} onClose={closeProfile} />}
             {author.bot && <span class="badge bot-badge">BOT</span>}
             {author.bot && author.title && <span class="bot-title">{author.title}</span>}
             <time class="message-time" dateTime={new Date(message.timestampMilli).toISOString()}>
