@@ -27,9 +27,13 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
   }
 }
 
-/** Whether the session cookie is what authenticates the request (tools and apps send a token header instead). */
+/**
+ * Whether the session cookie is what authenticates the request: people are recognised by
+ * `Authtoken` first, else by the cookie, before any app credential is looked at
+ * (auth/person-strategy.ts), so only an `Authtoken` header takes the cookie out of play.
+ */
 function cookieAuthenticated(request: FastifyRequest): boolean {
-  if (request.headers.authtoken || request.headers.token || request.headers.authorization) return false;
+  if (request.headers.authtoken) return false;
   return (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
 }
 
