@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,23 @@ describe('switchboard dev', () => {
         expect((await again.exited).code).toBe(0);
       }
       expect(processesIn(dir)).toEqual([]);
+    });
+
+    it('with its state file gone, dev adopts the app the platform kept instead of registering a second one', async () => {
+      rmSync(join(dir, '.switchboard', 'dev-app.json'));
+      const again = spawnCli(['dev', '--port', '0'], { cwd: dir });
+      try {
+        const [, link] = await again.waitFor(/Chat {6}(http:\/\/\S+)/, 90_000);
+        await again.waitFor(/Ready\./);
+        expect(again.output()).not.toMatch(/Registered/);
+        const person = await ChatPerson.fromLink(link);
+        expect((await person.post(general, '/echo adopted')).body.outcome).toBe('acked');
+        await person.waitForText(general, 'echo: adopted');
+        expect(existsSync(join(dir, '.switchboard', 'dev-app.json'))).toBe(true);
+      } finally {
+        again.child.kill('SIGINT');
+        expect((await again.exited).code).toBe(0);
+      }
     });
   });
 

@@ -72,12 +72,18 @@ export async function syncApp(platform: DevPlatform, manifest: Manifest, appDir:
       throw error;
     });
   }
+  // The state file is gone but the platform kept the app (same name, same owner): adopt it
+  // rather than register a second app answering the same commands.
+  if (!current) {
+    const same = (await appsApi.list(client)).find((app) => app.name === manifest.name);
+    if (same) current = await appsApi.get(client, same.id);
+  }
   if (!current) {
     const app = await appsApi.create(client, manifest);
     remember(platform, app, appDir, stateDir);
     return { app, created: true, changes: [], botScopesChanged: false };
   }
-  if (platform.embedded && !knownRegistration(stateDir)) remember(platform, current, appDir, stateDir);
+  if (current.id !== known) remember(platform, current, appDir, stateDir);
   const before = withoutSecrets(current);
   const changes = diffManifests(before, manifest);
   if (changes.length === 0) return { app: current, created: false, changes, botScopesChanged: false };
