@@ -84,7 +84,7 @@ describe('switchboard check-app', () => {
     return { home: dir, cwd: dir };
   };
 
-  it('an SDK app passes every check but the exact replay (see below)', async () => {
+  it('an SDK app passes every check', async () => {
     const result = await runInProcess(['check-app', sdkUrl, '--signing-secret', SECRET, '--command', '/echo', '--json'], where());
     const report = JSON.parse(result.stdout) as { passed: boolean; results: ProbeResult[] };
     expect(report.results.map((r) => [r.name, r.status, r.ok])).toEqual([
@@ -93,16 +93,14 @@ describe('switchboard check-app', () => {
       ['wrong signature', 403, true],
       ['unsigned request', 401, true],
       ['stale timestamp', 401, true],
-      // The SDK de-duplicates by the (unsigned) delivery id and acks the copy with 200.
-      ['replayed request', 200, false],
+      // The SDK remembers the signatures it accepted within the freshness window.
+      ['replayed request', 409, true],
       ['re-timestamped request', 403, true],
       ['malformed JSON', 400, true],
     ]);
   });
 
-  // Pinned: passes once the SDK remembers the signatures it has verified within the freshness
-  // window and refuses an identical request (reported to the lead; packages/sdk is not ours).
-  it.fails('an SDK app refuses an exact replay, so every check passes (exit 0)', async () => {
+  it('an SDK app refuses an exact replay, so every check passes (exit 0)', async () => {
     const result = await runInProcess(['check-app', sdkUrl, '--signing-secret', SECRET, '--command', '/echo', '--json'], where());
     expect(JSON.parse(result.stdout).passed).toBe(true);
     expect(result.code).toBe(0);
@@ -121,7 +119,7 @@ describe('switchboard check-app', () => {
     const result = await runInProcess(['check-app', '--json'], folder);
     const report = JSON.parse(result.stdout) as { url: string; results: ProbeResult[] };
     expect(report.url).toBe(sdkUrl);
-    expect(report.results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['replayed request']);
+    expect(report.results.filter((r) => !r.ok).map((r) => r.name)).toEqual([]);
   });
 
   it('the wrong signing secret makes the valid probes fail, with a hint', async () => {

@@ -126,6 +126,9 @@ async function migrate(store: Store, pgSchema?: string): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
     provider: migrationProvider,
+    // Migrations are independent tables and columns: one numbered below an already-applied one
+    // (branches merged in another order) runs instead of stopping start-up.
+    allowUnorderedMigrations: true,
     ...(store.dialect === 'postgres' && pgSchema ? { migrationTableSchema: pgSchema } : {}),
   });
   // Several nodes may start at once on one PostgreSQL: Kysely's migrator serialises them

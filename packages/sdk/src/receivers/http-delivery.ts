@@ -1,7 +1,8 @@
-import { OUTBOUND_TOKEN_HEADER } from '@switchboard/protocol';
+import { OUTBOUND_TOKEN_HEADER, PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER } from '@switchboard/protocol';
 import { headerValue, type RequestView } from '../request-view.js';
-import { answerVerificationChallenge, createVerifier, isVerificationChallenge, type Verifier } from '../verify.js';
+import { answerVerificationChallenge, createVerifier, DEFAULT_TIMESTAMP_TOLERANCE_MS, isVerificationChallenge, type Verifier } from '../verify.js';
 import type { AckReply, ReceiverHost } from './receiver.js';
+import { ReplayGuard } from './replay-guard.js';
 
 /**
  * The transport-neutral half of the HTTP receiver: raw headers + bytes in, a status, headers
@@ -30,6 +31,8 @@ export interface DeliveryEndpointOptions {
   toleranceMs?: number;
   /** Clock in epoch ms, injectable for tests. */
   now?: () => number;
+  /** Refuse a Pumble-signed request whose signature was already accepted (409 `replayed_request`). Default true. */
+  refuseReplays?: boolean;
 }
 
 /** Turns one raw HTTP delivery into the reply to send, passed to `send` exactly once; never throws. */
@@ -71,6 +74,8 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
   const pumble = createVerifier({ scheme: 'pumble', signingSecret: options.signingSecret, toleranceMs: options.toleranceMs, now: options.now, ...common });
   const watsonSecret = options.webhookSecret;
   const watson: Verifier | undefined = watsonSecret === undefined ? undefined : createVerifier({ scheme: 'watson', webhookSecret: watsonSecret, ...common });
+  const toleranceMs = options.toleranceMs ?? DEFAULT_TIMESTAMP_TOLERANCE_MS;
+  const replays = options.refuseReplays === false ? undefined : new ReplayGuard(toleranceMs);
 
   return (request, host, send) => {
     // The scheme follows from the headers: a Watson delivery carries X-OUTBOUND-TOKEN instead.
@@ -81,6 +86,13 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
       const answer = answerVerificationChallenge(watsonSecret, result.payload.challenge);
       return send({ status: answer.status, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) }, body: answer.body });
     }
+    const signature = replays && !useWatson ? headerValue(request.headers, PUMBLE_SIGNATURE_HEADER) : undefined;
+    if (signature !== undefined) {
+      const timestamp = Number(headerValue(request.headers, PUMBLE_TIMESTAMP_HEADER));
+      if (!replays!.claim(signature, timestamp, options.now?.() ?? Date.now())) {
+        return send(jsonReply(409, { code: 'replayed_request', message: 'This signed request was already received.' }));
+      }
+    }
     // The callbacks are inline arrows, not named consts: a TS loader that keeps function names
     // (tsx, esbuild keepNames) would otherwise wrap each one in a helper call on every request.
     let answered = false;
@@ -88,6 +100,7 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
       .handle({ payload: result.payload, deliveryId: result.deliveryId, retryCount: result.retryCount, scheme: result.scheme }, (reply) => {
         if (answered) return;
         answered = true;
+        if (signature !== undefined && reply.status >= 500) replays!.release(signature);
         send(httpReplyOf(reply));
       })
       .catch((error: unknown) => {
@@ -95,6 +108,7 @@ export function createDeliveryEndpoint(options: DeliveryEndpointOptions): Delive
         host.reportError(error);
         if (answered) return;
         answered = true;
+        if (signature !== undefined) replays!.release(signature);
         send(jsonReply(500, {}));
       });
   };

@@ -64,11 +64,24 @@ describe('HTTP receiver over loopback', () => {
   it('runs a delivery once however often the platform retries it', async () => {
     const base = await serve(makeApp());
     const { headers, body } = signedDelivery(command, { signingSecret, deliveryId: 'd-1' });
+    // The platform signs each attempt afresh: a retry carries a new timestamp and signature.
+    const again = signedDelivery(command, { signingSecret, deliveryId: 'd-1', timestamp: Date.now() + 1 });
     const first = await fetch(`${base}/hook`, { method: 'POST', headers, body });
-    const retry = await fetch(`${base}/hook`, { method: 'POST', headers, body });
+    const retry = await fetch(`${base}/hook`, { method: 'POST', headers: again.headers, body: again.body });
     expect(await first.json()).toEqual({ message: 'call 1' });
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({});
+    expect(calls).toBe(1);
+  });
+
+  it('refuses an exact replay of a signed request, even with its delivery id stripped', async () => {
+    const base = await serve(makeApp());
+    const { headers, body } = signedDelivery(command, { signingSecret, deliveryId: 'd-2' });
+    expect((await fetch(`${base}/hook`, { method: 'POST', headers, body })).status).toBe(200);
+    const { 'x-switchboard-delivery-id': _stripped, ...bare } = headers;
+    const replay = await fetch(`${base}/hook`, { method: 'POST', headers: bare, body });
+    expect(replay.status).toBe(409);
+    expect(await replay.json()).toMatchObject({ code: 'replayed_request' });
     expect(calls).toBe(1);
   });
 
