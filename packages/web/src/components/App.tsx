@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { channelTitle, isDirect } from '../state/channel-names.js';
 import { chat } from '../state/chat-store.js';
 import { channelPath, navigate, useRoute } from '../state/router.js';
@@ -16,7 +16,7 @@ export function App() {
   const route = useRoute();
   const [dialog, setDialog] = useState<DialogName>();
   const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     chat.init().catch((e: Error) => chat.notify(e.message));
   }, []);
 

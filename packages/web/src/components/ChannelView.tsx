@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'preact/hooks';
+import { useCallback, useLayoutEffect } from 'preact/hooks';
 import type { ChatMessage } from '../api/types.js';
 import { channelTitle, isDirect } from '../state/channel-names.js';
 import { chat } from '../state/chat-store.js';
@@ -14,7 +14,8 @@ export function ChannelView({ channelId, onMenu }: { channelId: string; onMenu: 
   const state = useChat();
   const me = state.me?.id ?? '';
   const info = state.channels.find((c) => c.channel.id === channelId);
-  useEffect(() => {
+  // A layout effect runs right after the first render; a plain effect would wait for a frame to be painted.
+  useLayoutEffect(() => {
     chat.openChannel(channelId).catch((e: Error) => chat.notify(e.message));
   }, [channelId]);
   const loadOlder = useCallback(() => {
