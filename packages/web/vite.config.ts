@@ -1,8 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// Preact's JSX through esbuild's automatic runtime: no Babel preset, no extra plugin.
+// Preact's JSX through Oxc's automatic runtime (Vite's own transformer): no Babel preset, no extra plugin.
 export default defineConfig({
-  root: import.meta.dirname,
+  root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
