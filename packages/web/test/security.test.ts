@@ -167,7 +167,11 @@ describe('the chat page is safe to open: escaping, CSRF, CSP, framing, sessions'
       expect(response.headers.get('x-frame-options'), path).toBe('DENY');
       expect(await response.text(), path).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     }
-    const asset = (await (await fetch(`${t.url}/`)).text()).match(/\/assets\/[^"]+\.js/)?.[0] ?? '';
+    // Without a session the page sends people to sign in, and back.
+    const anonymous = await fetch(`${t.url}/c/${general}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/c/${general}`)}`);
+    const asset = (await (await fetch(`${t.url}/`, { headers: { cookie } })).text()).match(/\/assets\/[^"]+\.js/)?.[0] ?? '';
     const assetResponse = await fetch(`${t.url}${asset}`);
     expect(assetResponse.status).toBe(200);
     expect(assetResponse.headers.get('cache-control')).toContain('immutable');

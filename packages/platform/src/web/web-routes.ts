@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SESSION_COOKIE } from '../auth/authenticate.js';
 import { escapeHtml } from './html.js';
 import { secureHtml } from './security-headers.js';
 import { type WebBuild, webBuild } from './web-build.js';
@@ -39,8 +40,10 @@ export const webRoutes: FastifyPluginAsyncZod<{ build?: WebBuild }> = async (app
   }
   const schema = { tags: ['web'], summary: 'The chat page (HTML)', hide: true, params: z.record(z.string(), z.string().max(200)) };
   for (const url of CLIENT_ROUTES) {
-    app.get(url, { schema }, async (_request, reply) => {
+    app.get(url, { schema }, async (request, reply) => {
       if (!build.ok) return secureHtml(reply.status(503)).send(notBuiltPage(build.problem));
+      // Without a session there is nothing to show: sign in first, then come back here.
+      if (!request.cookies[SESSION_COOKIE]) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
       return secureHtml(reply).header('cache-control', 'no-cache').send(build.indexHtml);
     });
   }
