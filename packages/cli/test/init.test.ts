@@ -11,7 +11,6 @@ import { spawnCli } from './dev-harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CLI_VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Runs the generated app's own test (node:test through tsx), as `npm test` does there. */
 function runGeneratedTest(dir: string): Promise<{ code: number; output: string }> {
@@ -39,8 +38,10 @@ describe('switchboard init', { timeout: 180_000 }, () => {
 
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe(`${template}-bot`);
-    expect(pkg.dependencies['@switchboard/sdk']).toBe(`^${CLI_VERSION}`);
-    expect(pkg.devDependencies['@switchboard/cli']).toBe(`^${CLI_VERSION}`);
+    // Run from this checkout, init links the app to its packages (the pack test sees `^version` from an installed CLI).
+    expect(pkg.dependencies['@switchboard/sdk']).toBe(`file:${join(ROOT, 'packages', 'sdk')}`);
+    expect(pkg.devDependencies['@switchboard/cli']).toBe(`file:${join(ROOT, 'packages', 'cli')}`);
+    expect(init.output()).toContain('link to the packages of the checkout');
     const gitignore = readFileSync(join(dir, '.gitignore'), 'utf8');
     for (const entry of ['node_modules/', '.switchboard/', '.switchboard-app.json']) expect(gitignore).toContain(entry);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`# ${template[0].toUpperCase()}${template.slice(1)} Bot`);

@@ -198,6 +198,9 @@ describe('packed packages, installed outside the repository', { timeout: 600_000
     let began = Date.now();
     const init = spawnCli(['init', bot], { cwd: proof, via: 'npx' });
     expect((await init.exited).code, init.output()).toBe(0);
+    const generated = JSON.parse(readFileSync(join(bot, 'package.json'), 'utf8'));
+    expect(generated.dependencies['@switchboard/sdk']).toBe('^0.1.0');
+    expect(generated.devDependencies['@switchboard/cli']).toBe('^0.1.0');
     // The proof folder's install (same tarballs) stands in for the npm cache of a second install.
     cpSync(join(proof, 'node_modules'), join(bot, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     const installed = await npmInstall(bot, tarballs);

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { CliError, ExitCode } from '../api/errors.js';
 import { action, out, paint } from '../api/output.js';
 import { appNames } from '../init/app-names.js';
-import { scaffold, TEMPLATES, type TemplateName } from '../init/scaffold.js';
+import { linksToCheckout, scaffold, TEMPLATES, type TemplateName } from '../init/scaffold.js';
 
 interface InitFlags {
   template?: TemplateName;
@@ -54,6 +54,8 @@ export function initCommand(): Command {
         const files = scaffold({ dir: target, template, names });
         out(`Created ${paint('bold', names.displayName)} in ${dir} (${template} template):`);
         for (const file of files) out(paint('gray', `  ${file}`));
+        const checkout = linksToCheckout();
+        if (checkout) out(`Its @switchboard/* dependencies link to the packages of the checkout at ${checkout} (file: paths).`);
         out('');
         out('Next:');
         out(paint('cyan', `  cd ${dir}`));

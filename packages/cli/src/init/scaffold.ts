@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, ExitCode } from '../api/errors.js';
 import type { AppNames } from './app-names.js';
@@ -20,15 +20,40 @@ export interface ScaffoldOptions {
   names: AppNames;
 }
 
-/** The versions a new app depends on: this CLI's, and the SDK and platform it was released with. */
-function versions(): Record<string, string> {
+/** The Switchboard checkout this CLI runs from, when it is not an installed package. */
+function checkoutRoot(): string | undefined {
+  const root = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; workspaces?: unknown };
+    return pkg.name === 'switchboard' && Array.isArray(pkg.workspaces) ? root : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a new app depends on: `^` this CLI's version and the SDK and platform it was released
+ * with; or, when the CLI runs from a checkout of the repository, `file:` links to that
+ * checkout's packages (what the developer is working on, installable without a registry).
+ */
+function dependencySpecs(): Record<string, string> {
+  const root = checkoutRoot();
+  if (root) {
+    const local = (name: string) => `file:${join(root, 'packages', name)}`;
+    return { __CLI_SPEC__: local('cli'), __SDK_SPEC__: local('sdk'), __PLATFORM_SPEC__: local('platform') };
+  }
   const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string; dependencies: Record<string, string> };
-  const plain = (range: string | undefined) => (range ?? pkg.version).replace(/^[\^~]/, '');
+  const caret = (range: string | undefined) => `^${(range ?? pkg.version).replace(/^[\^~]/, '')}`;
   return {
-    __CLI_VERSION__: pkg.version,
-    __SDK_VERSION__: plain(pkg.dependencies['@switchboard/sdk']),
-    __PLATFORM_VERSION__: plain(pkg.dependencies['@switchboard/platform']),
+    __CLI_SPEC__: caret(pkg.version),
+    __SDK_SPEC__: caret(pkg.dependencies['@switchboard/sdk']),
+    __PLATFORM_SPEC__: caret(pkg.dependencies['@switchboard/platform']),
   };
+}
+
+/** Whether `init` links the app to a repository checkout (printed, so nobody is surprised). */
+export function linksToCheckout(): string | undefined {
+  return checkoutRoot();
 }
 
 function filesOf(root: string, prefix = ''): string[] {
@@ -47,7 +72,7 @@ export function scaffold({ dir, template, names }: ScaffoldOptions): string[] {
     throw new CliError(`${dir} already exists and is not an empty folder.`, ExitCode.Usage, 'Choose a new folder name: switchboard init <new-folder>.');
   }
   const values: Record<string, string> = {
-    ...versions(),
+    ...dependencySpecs(),
     __PACKAGE_NAME__: names.packageName,
     __APP_NAME__: names.appName,
     __DISPLAY_NAME__: names.displayName,
