@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonFileTokenStore } from '../stores/json-file-token-store.js';
+import type { AppOptions } from './app-options.js';
 import { appEnvironment, withEnvironment } from './environment.js';
 
 describe('the app environment switchboard dev hands over', () => {
@@ -32,10 +33,10 @@ describe('the app environment switchboard dev hands over', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sdk-env-'));
     try {
       const env = { SWITCHBOARD_API_URL: 'http://p', SWITCHBOARD_APP_KEY: 'k', SWITCHBOARD_SIGNING_SECRET: 's', SWITCHBOARD_TOKEN_FILE: join(dir, 't.json') };
-      const filled = withEnvironment({ signingSecret: 'given' }, env);
+      const filled = withEnvironment<AppOptions>({ signingSecret: 'given' }, env);
       expect(filled).toMatchObject({ signingSecret: 'given', apiBaseUrl: 'http://p', appKey: 'k' });
       expect(filled.tokenStore).toBeInstanceOf(JsonFileTokenStore);
-      expect(withEnvironment({}, { SWITCHBOARD_TOKEN_FILE: join(dir, 't.json') }).tokenStore).toBeUndefined();
+      expect(withEnvironment<AppOptions>({}, { SWITCHBOARD_TOKEN_FILE: join(dir, 't.json') }).tokenStore).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
