@@ -1,10 +1,13 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAppFolder } from '../src/dev/app-folder.js';
+import { appNames } from '../src/init/app-names.js';
+import { scaffold } from '../src/init/scaffold.js';
 import { ChatPerson, isListening, processesIn, type RunningCli, spawnCli } from './dev-harness.js';
+import { PASSWORD, startTestPlatform } from './support/platform.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'echo-bot');
@@ -134,6 +137,61 @@ describe('switchboard dev', () => {
         expect((await again.exited).code).toBe(0);
       }
     });
+  });
+
+  it('--platform runs the same loop against a remote Switchboard, signed in with SWITCHBOARD_TOKEN', { timeout: 120_000 }, async () => {
+    const remote = await startTestPlatform();
+    const dir = copyOfEchoBot();
+    try {
+      const login = await fetch(`${remote.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'alice@example.com', password: PASSWORD }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const dev = spawnCli(['dev', '--platform', remote.url], { cwd: dir, env: { HOME: dir, SWITCHBOARD_TOKEN: token, SWITCHBOARD_URL: remote.url } });
+      try {
+        const [, link] = await dev.waitFor(/Chat {6}(http:\/\/\S+)/, 90_000);
+        await dev.waitFor(/Ready\./);
+        expect(dev.output()).toContain(`Platform  ${remote.url} (remote)`);
+        expect(JSON.parse(readFileSync(join(dir, '.switchboard-app.json'), 'utf8')).url).toBe(remote.url);
+        const person = await ChatPerson.fromLink(link);
+        const general = await person.channelId('general');
+        expect((await person.post(general, '/echo remote')).body.outcome).toBe('acked');
+        await person.waitForText(general, 'remote');
+      } finally {
+        dev.child.kill('SIGINT');
+        expect((await dev.exited).code).toBe(0);
+      }
+      // The remote platform is not dev's to stop.
+      expect((await fetch(`${remote.url}/healthz`)).status).toBe(200);
+      expect(processesIn(dir)).toEqual([]);
+    } finally {
+      await remote.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a socket-mode app (init --template socket) runs the same way, over its socket', { timeout: 120_000 }, async () => {
+    const dir = join(realpathSync(mkdtempSync(join(tmpdir(), 'sb-dev-socket-'))), 'sock-bot');
+    scaffold({ dir, template: 'socket', names: appNames(dir) });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const dev = spawnCli(['dev', '--port', '0'], { cwd: dir });
+    try {
+      const [, link] = await dev.waitFor(/Chat {6}(http:\/\/\S+)/, 90_000);
+      await dev.waitFor(/Ready\./);
+      await dev.waitFor(/connected to \S+ over its socket/, 60_000);
+      expect(dev.output()).toContain('socket mode');
+      const person = await ChatPerson.fromLink(link);
+      const general = await person.channelId('general');
+      expect((await person.post(general, '/echo over the socket')).body.outcome).toBe('acked');
+      await person.waitForText(general, 'over the socket');
+    } finally {
+      dev.child.kill('SIGINT');
+      expect((await dev.exited).code).toBe(0);
+      expect(processesIn(dir)).toEqual([]);
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
   });
 
   it('a port in use is an error that says to use --port', async () => {
