@@ -8,7 +8,9 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    // Hashed files of an earlier build stay: a server still holding that build's index.html (a test
+    // run while the page is rebuilt) keeps serving a whole page. dist/ is never committed.
+    emptyOutDir: false,
     manifest: true,
     target: 'es2022',
     // Small enough that one chunk is faster than a waterfall of them.

@@ -1,7 +1,12 @@
 import { render } from 'preact';
 import { App } from './components/App.js';
 import { chat } from './state/chat-store.js';
-import './styles.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/messages.css';
+import './styles/extras.css';
+import './styles/apps-and-pages.css';
+import './styles/narrow.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
 
