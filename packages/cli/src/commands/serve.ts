@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { createPlatform, defaultConfig } from '@switchboard/platform';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, ExitCode } from '../api/errors.js';
 import { action } from '../api/output.js';
@@ -44,6 +43,8 @@ export function serveCommand(): Command {
     .option('--outbound-allowlist <list>', 'comma-separated IPs, CIDRs or host names reachable even when private (env SWITCHBOARD_OUTBOUND_ALLOWLIST)', list)
     .action(
       action(async (options) => {
+        // Loaded when serving, so `switchboard --help` and the other commands start fast.
+        const { createPlatform, defaultConfig } = await import('@switchboard/platform');
         const config = defaultConfig({
           port: options.port,
           host: options.host,

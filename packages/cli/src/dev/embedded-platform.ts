@@ -1,4 +1,4 @@
-import { createPlatform, defaultConfig, type Platform } from '@switchboard/platform';
+import type { Platform } from '@switchboard/platform';
 import { ApiClient } from '../api/client.js';
 import { CliError, ExitCode } from '../api/errors.js';
 import type { DevPlatform } from './dev-platform.js';
@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
  * signs the demo person in with a single-use link redeemed in-process.
  */
 export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<DevPlatform> {
+  // Loaded here, not with the CLI: it takes a second or two, which the app's own start overlaps.
+  const { createPlatform, defaultConfig } = await import('@switchboard/platform');
   const config = defaultConfig({
     port: options.port,
     host: options.host,
