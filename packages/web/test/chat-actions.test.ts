@@ -64,6 +64,7 @@ describe('chat page actions: channels, direct messages, unread markers, edit and
     await alice.getByRole('option', { name: /\/nap/ }).click();
     await composer.pressSequentially('now');
     await composer.press('Enter');
+    await containsText(alice.getByRole('status').filter({ hasText: 'Running' }), 'Running /nap…');
     const notice = alice.locator('.message.ephemeral', { hasText: 'Sleepy is asleep, try again later.' });
     await shown(notice);
     await containsText(notice, 'Only visible to you');

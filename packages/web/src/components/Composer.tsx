@@ -21,6 +21,8 @@ export function Composer({ channelId, rootId, placeholder, commands, idPrefix }:
   const [active, setActive] = useState(0);
   const [closed, setClosed] = useState(false);
   const [sending, setSending] = useState(false);
+  /** The command being run: the platform waits up to 3 s for the app, so say what is happening. */
+  const [running, setRunning] = useState<string>();
   const input = useRef<HTMLTextAreaElement>(null);
   const matches = useMemo(() => (closed ? [] : matchCommands(commands, text)), [commands, text, closed]);
   const open = matches.length > 0;
@@ -36,6 +38,7 @@ export function Composer({ channelId, rootId, placeholder, commands, idPrefix }:
     const value = text.trim();
     if (!value || sending) return;
     setSending(true);
+    if (value.startsWith('/')) setRunning(value.split(/\s/)[0]);
     try {
       await chat.send(channelId, value, rootId);
       setText('');
@@ -44,6 +47,7 @@ export function Composer({ channelId, rootId, placeholder, commands, idPrefix }:
       chat.notify(error instanceof Error ? error.message : String(error));
     } finally {
       setSending(false);
+      setRunning(undefined);
       input.current?.focus();
     }
   };
@@ -104,6 +108,11 @@ export function Composer({ channelId, rootId, placeholder, commands, idPrefix }:
             </div>
           ))}
         </div>
+      )}
+      {running && (
+        <p class="composer-status" role="status">
+          Running {running}…
+        </p>
       )}
       <label class="visually-hidden" for={`${idPrefix}-input`}>
         {placeholder}
