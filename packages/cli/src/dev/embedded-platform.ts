@@ -28,6 +28,8 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<D
     databaseUrl: undefined,
     seedDemo: true,
     allowPrivateTargets: true,
+    // One developer's events need no worker thread, and booting one competes with the app's start.
+    deliveryWorker: false,
     logLevel: options.logLevel,
     prettyLogs: Boolean(process.stdout.isTTY),
   });
@@ -47,8 +49,6 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<D
     throw error;
   }
   try {
-    const transport = platform.services.httpTransport;
-    if ('warm' in transport) transport.warm();
     const { token } = await platform.services.oneTimeLogins.issueForEmail(DEMO_PERSON);
     const login = await platform.services.oneTimeLogins.redeem(token);
     const session = {
