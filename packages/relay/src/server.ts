@@ -16,6 +16,7 @@ import { TriggerRelay } from './consumers/trigger-relay.js';
 import { MAX_SOCKET_PAYLOAD_BYTES } from './consumers/ws-session.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { createRelayLogger } from './http/logger.js';
+import { registerOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import { hookRoutes } from './ingest/hook-routes.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { opsRoutes } from './ops/ops-routes.js';
@@ -89,6 +90,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
+  await registerOpenApi(app);
   await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: MAX_SOCKET_PAYLOAD_BYTES } });
   await app.register(opsRoutes, { metrics, db: store.db, isClosing: () => closing });
@@ -101,6 +103,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
     session: { hub, triggers, nodeId: options.nodeId, pingIntervalMs: options.pingIntervalMs, now: options.now, log, sockets },
   });
   await app.register(replayRoutes, { events, hub, authenticate, notify: (appId) => bus.notify(appId) });
+  registerOpenApiRoute(app);
 
   // SQLite has one owner: leases left by a killed predecessor belong to connections that are gone.
   if (store.dialect === 'sqlite') await events.releaseAll();

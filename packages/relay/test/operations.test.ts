@@ -47,6 +47,14 @@ describe('relay operations: retention, limits, shutdown', () => {
     expect(await (await fetch(`${r.url}/metrics`)).text()).toMatch(/relay_events_dropped_total\{reason="max_age"\} 1/);
   });
 
+  it('publishes /openapi.json generated from the route schemas', async () => {
+    const r = await relayWith({});
+    const document = (await (await fetch(`${r.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/hook/{appId}', '/webhooks/{appId}', '/webhooks/{appId}/events', '/webhooks/{appId}/events/{id}/replay']),
+    );
+  });
+
   it('rate-limits registrations (429 with a code)', async () => {
     const r = await relayWith({ registrationsPerMinute: 2 });
     expect((await relayCall(r.url, undefined, 'PUT', '/webhooks/a1', { secret: SECRET })).status).toBe(201);
