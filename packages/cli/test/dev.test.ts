@@ -186,6 +186,10 @@ describe('switchboard dev', () => {
       const general = await person.channelId('general');
       expect((await person.post(general, '/echo over the socket')).body.outcome).toBe('acked');
       await person.waitForText(general, 'over the socket');
+      // No proxy sees socket traffic: the embedded platform's feed reports it.
+      await dev.waitFor(/← SLASH_COMMAND \/echo over the socket\s+200/);
+      await person.post(general, 'ping');
+      await dev.waitFor(/← PUMBLE_EVENT NEW_MESSAGE\s+200/);
     } finally {
       dev.child.kill('SIGINT');
       expect((await dev.exited).code).toBe(0);

@@ -30,7 +30,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type ClusterBus, PgClusterBus, SingleNodeBus } from './cluster/index.js';
 import type { PlatformConfig } from './config.js';
 import { DeliveryDispatcher, type DeliveryTransport, HttpTransport, type TransportName, WorkerHttpTransport } from './delivery/index.js';
-import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryObserver } from './delivery-ops/index.js';
+import { AttemptLog, DeliveriesService, DeliveriesStore, DeliveryFeed, DeliveryObserver } from './delivery-ops/index.js';
 import { EventSink } from './events/event-sink.js';
 import { Subscriptions } from './events/subscriptions.js';
 import { createFiles, type FilesService } from './files/index.js';
@@ -91,6 +91,8 @@ export interface PlatformServices {
   deliveries: DeliveriesService;
   metrics: DeliveryMetrics;
   attemptLog: AttemptLog;
+  /** Every trigger and event attempt, live, for listeners in this process (switchboard dev). */
+  deliveryFeed: DeliveryFeed;
   subscriptions: Subscriptions;
   commands: SlashCommands;
   triggers: Triggers;
@@ -200,7 +202,8 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   outbound.onRefused((range) => metrics.outboundRefused(range));
   const attemptLog = new AttemptLog(store.db, clock, { onError: (err) => log.error({ err }, 'delivery attempt log error') });
   // Metrics and the attempt log watch deliveries through wrapped transports and the result hook.
-  const observer = new DeliveryObserver(clock, attemptLog, metrics);
+  const deliveryFeed = new DeliveryFeed();
+  const observer = new DeliveryObserver(clock, attemptLog, metrics, deliveryFeed);
   const dispatcher: DeliveryDispatcher = new DeliveryDispatcher({
     store: outbox,
     targets,
@@ -240,6 +243,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     socketTriggers: socketMode.triggers,
     deadlineMs: config.triggerTimeoutMs,
     loadingTimeoutMs: config.interactionLoadingTimeoutMs,
+    feed: deliveryFeed,
   });
   const watsonTokens = new PersonTokenService(identityKeys, exchange, store.db, clock, config.appTokenTtlSeconds);
   return {
@@ -248,6 +252,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     deliveries,
     metrics,
     attemptLog,
+    deliveryFeed,
     subscriptions,
     commands: triggers.commands,
     triggers,

@@ -61,6 +61,7 @@ export class DevSession {
   private tap: DeliveryTap | undefined;
   private app: AppProcess | undefined;
   private stopWatching: (() => void) | undefined;
+  private stopFeed: (() => void) | undefined;
   private registration: ManifestResponse | undefined;
   private env: NodeJS.ProcessEnv = {};
   /** Restarts and syncs run one at a time, in order. */
@@ -111,6 +112,7 @@ export class DevSession {
     if (!this.app.running) await this.startApp();
     else if (installed || JSON.stringify(this.env) !== startedWith) await this.restart('the registration');
     else await this.waitForApp();
+    if (this.socketMode && this.registration) this.stopFeed = this.platform.watchDeliveries?.(this.registration.id, printDelivery);
     await this.printBanner(launch.label);
     this.stopWatching = watchAppFolder(folder.dir, {
       onSource: (file) => this.enqueue(() => this.restart(file)),
@@ -123,6 +125,7 @@ export class DevSession {
     if (this.stopped) return;
     this.stopped = true;
     this.stopWatching?.();
+    this.stopFeed?.();
     await this.app?.stop();
     await this.tap?.close();
     await this.platform?.close();

@@ -67,6 +67,10 @@ export async function startEmbeddedPlatform(options: EmbeddedOptions): Promise<D
       person: DEMO_PERSON,
       demoPassword: platform.demo?.generated ? platform.demo.password : undefined,
       signInLink: () => signInLink(platform, url),
+      watchDeliveries: (appId, listener) =>
+        platform.services.deliveryFeed.subscribe(({ appId: to, kind, status, latencyMs, error, retry }) => {
+          if (to === appId) listener({ kind, status, latencyMs, error, retry });
+        }),
       close: () => platform.close(),
     };
   } catch (error) {

@@ -4,6 +4,7 @@ import type { TransportName } from '../delivery/targets.js';
 import type { DeliveryOutcome, DeliveryTransport } from '../delivery/transport.js';
 import type { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 import type { AttemptLog } from './attempt-log.js';
+import type { DeliveryFeed } from './delivery-feed.js';
 
 interface Started {
   transport: TransportName;
@@ -25,6 +26,7 @@ export class DeliveryObserver {
     private readonly clock: Clock,
     private readonly attempts: AttemptLog,
     private readonly metrics: DeliveryMetrics,
+    private readonly feed?: DeliveryFeed,
   ) {}
 
   wrap(name: TransportName, transport: DeliveryTransport): DeliveryTransport {
@@ -53,6 +55,17 @@ export class DeliveryObserver {
     this.started.delete(row.id);
     if (result.kind === 'release') return;
     this.metrics.settled(result.kind, started?.transport ?? 'none');
+    if (this.feed?.active && result.kind !== 'cancelled' && !(result.kind === 'failed' && !result.attempted)) {
+      this.feed.publish({
+        appId: row.app_id,
+        kind: `${row.target ? 'WEBHOOK' : 'PUMBLE_EVENT'} ${row.event_type}`,
+        transport: started?.transport ?? 'none',
+        status: result.status ?? undefined,
+        latencyMs,
+        ...(result.kind === 'delivered' || !result.error ? {} : { error: result.error }),
+        ...(row.attempts > 0 ? { retry: row.attempts } : {}),
+      });
+    }
     if (result.kind === 'cancelled' || (result.kind === 'failed' && !result.attempted)) return;
     if (result.kind === 'delivered' && row.attempts === 0) return;
     this.attempts.add({

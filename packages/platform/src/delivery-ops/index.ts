@@ -3,4 +3,5 @@ export { ATTEMPT_RETENTION_MS, AttemptLog, type AttemptLogOptions, type AttemptR
 export { deliveriesRoutes } from './deliveries-routes.js';
 export { DeliveriesService, type Reopen } from './deliveries-service.js';
 export { DeliveriesStore } from './deliveries-store.js';
+export { DeliveryFeed, type FeedEntry, triggerKind } from './delivery-feed.js';
 export { DeliveryObserver } from './delivery-observer.js';

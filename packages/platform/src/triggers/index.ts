@@ -4,6 +4,7 @@ import type { ChangeBus } from '../chat/changes.js';
 import type { ChannelsService } from '../chat/channels/channels-service.js';
 import type { MessagesService } from '../chat/messages/messages-service.js';
 import type { Clock } from '../clock.js';
+import type { DeliveryFeed } from '../delivery-ops/delivery-feed.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { SocketTriggers } from '../socket/socket-mode.js';
 import type { Database } from '../store/schema.js';
@@ -50,6 +51,8 @@ export interface TriggerDeps {
   deadlineMs: number;
   /** How long a clicked element shows as loading when it does not say (`loadingTimeout`). */
   loadingTimeoutMs: number;
+  /** Where each trigger attempt is announced (switchboard dev prints them). */
+  feed?: DeliveryFeed;
 }
 
 /** Wires the trigger room: one delivery path and one reply handler shared by every trigger type. */
@@ -57,7 +60,7 @@ export function createTriggers(deps: TriggerDeps): Triggers {
   const notices = new PersonNotices(deps.bus, deps.clock);
   const installed = new InstalledApps(deps.db);
   const views = new ViewsService(new ViewsStore(deps.db), notices, deps.clock);
-  const delivery = new TriggerDelivery(deps.box, deps.sender, deps.clock, deps.socketTriggers, deps.deadlineMs);
+  const delivery = new TriggerDelivery(deps.box, deps.sender, deps.clock, deps.socketTriggers, deps.deadlineMs, deps.feed);
   const runner = new TriggerRunner(delivery, notices, views);
   const sources = new InteractionSources(deps.messages, deps.channels, installed, views, new EphemeralBlocks(deps.db, deps.clock));
   const pending = new PendingInteractions(deps.db, notices, deps.clock);

@@ -1,6 +1,7 @@
 import type { Manifest } from '@switchboard/protocol';
 import { signingSecretsOf } from '../apps/app-secrets.js';
 import type { Clock } from '../clock.js';
+import { type DeliveryFeed, triggerKind } from '../delivery-ops/delivery-feed.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { SocketTriggers } from '../socket/socket-mode.js';
 import type { InstalledApp } from './installed-apps.js';
@@ -47,12 +48,25 @@ export class TriggerDelivery {
     private readonly clock: Clock,
     private readonly socketTriggers?: SocketTriggers,
     readonly deadlineMs = TRIGGER_DEADLINE_MS,
+    private readonly feed?: DeliveryFeed,
   ) {}
 
   async send(target: InstalledApp, url: string, payload: Record<string, unknown>): Promise<ClassifiedAnswer> {
-    const answer = target.manifest.socketMode
+    const began = performance.now();
+    const socket = target.manifest.socketMode === true;
+    const answer = socket
       ? await this.overSocket(target.app.id, payload)
       : await this.sender.send(url, signingSecretsOf(this.box, target.app, this.clock.now()), payload, this.deadlineMs);
+    if (this.feed?.active) {
+      this.feed.publish({
+        appId: target.app.id,
+        kind: triggerKind(payload),
+        transport: socket ? 'socket' : 'http',
+        status: answer.kind === 'answered' ? answer.status : undefined,
+        latencyMs: performance.now() - began,
+        ...(answer.kind === 'answered' ? {} : { error: answer.reason }),
+      });
+    }
     return classifyAnswer(answer);
   }
 
