@@ -86,15 +86,23 @@ describe('switchboard listen: relay → local app, byte for byte', () => {
     expect((await r.relay.events.queueStats())[0]?.depth).toBe(1);
     await listener.stop();
     await new Promise<void>((resolve) => flaky.close(() => resolve()));
-    listener = await startListening({ relayUrl: r.url, appId: p.app.id, tokens, forward: `${appUrl}/hook`, print: (line) => lines.push(line) });
+    // With the signing secret: a replayed event is signed afresh, so the app's replay guard takes it.
+    listener = await startListening({
+      relayUrl: r.url,
+      appId: p.app.id,
+      tokens,
+      forward: `${appUrl}/hook`,
+      signingSecret: p.app.signingSecret,
+      print: (line) => lines.push(line),
+    });
     await until(() => seen.includes('W3'), 'the event at the working app');
     await until(async () => (await r.relay.events.queueStats()).length === 0, 'the ack');
   });
 
-  it('--replay queues a past event again and forwards it', async () => {
+  it('--replay queues a past event again and forwards it, signed afresh (the app refuses the same signature twice)', async () => {
     const [past] = await r.relay.events.list(p.app.id, { since: 0, limit: 1, state: 'acked' });
     await replayEvent(r.url, p.app.id, past.id, tokens);
-    await until(() => seen.filter((w) => w === 'W1').length === 2, 'the replayed event');
+    await until(() => seen.filter((w) => w === 'W1').length === 2, 'the replayed event', 15_000);
     await expect(replayEvent(r.url, p.app.id, 'evt_missing', tokens)).rejects.toThrow(/404/);
   });
 });

@@ -1,4 +1,11 @@
-import { type RelayEventFrame, type RelayTriggerFrame, relayFrameBody } from '@switchboard/protocol';
+import {
+  PUMBLE_SIGNATURE_HEADER,
+  PUMBLE_TIMESTAMP_HEADER,
+  type RelayEventFrame,
+  type RelayTriggerFrame,
+  relayFrameBody,
+  signPumble,
+} from '@switchboard/protocol';
 import { AppTokenManager, RelayConnection, type TokenProvider } from '@switchboard/sdk';
 import { Command, Option } from 'commander';
 import { appsApi } from '../api/apps.js';
@@ -14,6 +21,8 @@ const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-e
 /** A trigger's local answer must come back before the relay's 2.5 s deadline. */
 const TRIGGER_TIMEOUT_MS = 2_300;
 const EVENT_TIMEOUT_MS = 10_000;
+/** A Pumble signature older than this is renewed before forwarding (the app refuses them past 5 minutes). */
+const RESIGN_AFTER_MS = 60_000;
 
 export interface ListenOptions {
   relayUrl: string;
@@ -21,6 +30,11 @@ export interface ListenOptions {
   tokens: TokenProvider;
   /** The local app's URL: every event and trigger is POSTed there with its original headers and bytes. */
   forward: string;
+  /**
+   * The app's signing secret, when known: an event that waited in the queue (or is replayed) gets a
+   * fresh Pumble timestamp and signature, so the app's freshness and replay checks pass.
+   */
+  signingSecret?: string;
   /** One line per delivery; default stdout. */
   print?: (line: string) => void;
   onError?: (error: unknown) => void;
@@ -33,6 +47,19 @@ export interface Listener {
 
 function forwardedHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_HEADERS.has(name)));
+}
+
+/** The same request signed now with `secret` (only for Pumble-signed requests; Watson tokens carry no time). */
+function resigned(headers: Record<string, string>, body: Uint8Array, secret: string): Record<string, string> {
+  if (headers[PUMBLE_SIGNATURE_HEADER] === undefined) return headers;
+  const timestamp = String(Date.now());
+  const { 'x-switchboard-signature-previous': _previous, ...rest } = headers;
+  return { ...rest, [PUMBLE_TIMESTAMP_HEADER]: timestamp, [PUMBLE_SIGNATURE_HEADER]: signPumble(secret, timestamp, body) };
+}
+
+function isStale(headers: Record<string, string>): boolean {
+  const sentAt = Number(headers[PUMBLE_TIMESTAMP_HEADER]);
+  return Number.isFinite(sentAt) && Date.now() - sentAt > RESIGN_AFTER_MS;
 }
 
 function clock(): string {
@@ -48,19 +75,26 @@ function clock(): string {
  */
 export async function startListening(options: ListenOptions): Promise<Listener> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const send = async (headers: Record<string, string>, body: Uint8Array<ArrayBuffer>, timeoutMs: number) => {
+    const response = await fetch(options.forward, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, text: await response.text() };
+  };
   const post = async (frame: RelayEventFrame | RelayTriggerFrame, timeoutMs: number) => {
     const started = performance.now();
+    const body: Uint8Array<ArrayBuffer> = new Uint8Array(relayFrameBody(frame));
+    const secret = options.signingSecret;
+    let headers = forwardedHeaders(frame.headers);
+    if (secret && isStale(headers)) headers = resigned(headers, body, secret);
     try {
-      const response = await fetch(options.forward, {
-        method: 'POST',
-        headers: forwardedHeaders(frame.headers),
-        body: new Uint8Array(relayFrameBody(frame)),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
+      let answer = await send(headers, body, timeoutMs);
+      // The app already took these exact signed bytes (a re-send or a replay).
+      if (answer.status === 409 && answer.text.includes('replayed_request')) {
+        if (secret) answer = await send(resigned(headers, body, secret), body, timeoutMs);
+        else answer = { status: 200, text: '{}' };
+      }
       const ms = Math.round(performance.now() - started);
-      print(`${clock()}  ${frame.type.padEnd(7)}  ${frame.id}  → ${response.status}  ${ms} ms`);
-      return { status: response.status, text };
+      print(`${clock()}  ${frame.type.padEnd(7)}  ${frame.id}  → ${answer.status}  ${ms} ms`);
+      return answer;
     } catch (error) {
       const ms = Math.round(performance.now() - started);
       const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
@@ -105,12 +139,13 @@ export async function replayEvent(relayUrl: string, appId: string, eventId: stri
   );
 }
 
-/** The app's client secret: given, or read with the signed-in person's session (the app's owner). */
-async function clientSecretOf(appId: string, given: string | undefined, url: string | undefined): Promise<string> {
-  if (given) return given;
+/** The app's secrets: given, or read with the signed-in person's session (the app's owner). */
+async function secretsOf(appId: string, given: string | undefined, url: string | undefined): Promise<{ clientSecret: string; signingSecret?: string }> {
+  const signingSecret = process.env.SWITCHBOARD_SIGNING_SECRET || undefined;
+  if (given) return { clientSecret: given, signingSecret };
   const client = ApiClient.forSession(currentSession(url));
   const app = await appsApi.get(client, appId);
-  return app.clientSecret;
+  return { clientSecret: app.clientSecret, signingSecret: signingSecret ?? app.signingSecret };
 }
 
 /** `switchboard listen`: forwards the relay's events and triggers to a local app. */
@@ -132,13 +167,14 @@ export function listenCommand(): Command {
         const baseUrl = platformUrl(options.url);
         if (!baseUrl)
           throw new CliError('Which platform issues the app’s token?', ExitCode.Usage, 'Pass --url, set SWITCHBOARD_URL, or run `switchboard login`.');
-        const tokens = new AppTokenManager({ baseUrl, appId, clientSecret: await clientSecretOf(appId, options.clientSecret, options.url) });
+        const { clientSecret, signingSecret } = await secretsOf(appId, options.clientSecret, options.url);
+        const tokens = new AppTokenManager({ baseUrl, appId, clientSecret });
         await tokens.getToken();
         if (options.replay) {
           await replayEvent(relayUrl, appId, options.replay, tokens);
           process.stdout.write(`Queued ${options.replay} again.\n`);
         }
-        const listener = await startListening({ relayUrl, appId, tokens, forward });
+        const listener = await startListening({ relayUrl, appId, tokens, forward, signingSecret });
         stopOnSignals(() => listener.stop());
         process.stdout.write(`Forwarding ${appId}'s deliveries from ${relayUrl} to ${forward} (Ctrl-C to stop).\n`);
       }),

@@ -49,6 +49,9 @@ export class RelayReceiver implements Receiver {
       webhookSecret: options.webhookSecret,
       toleranceMs: options.toleranceMs,
       now: () => this.verifyAt,
+      // The relay's connection is authenticated and its re-sends are deliberate (an ack timeout, a
+      // replay): duplicates are caught by delivery id instead of refused by signature.
+      refuseReplays: false,
     });
   }
 
