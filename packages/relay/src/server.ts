@@ -97,7 +97,8 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   await app.register(hookRoutes, { ingest, bodyLimit: options.bodyLimit });
   await app.register(registrationRoutes, { registrations, authenticate, perMinute: options.registrationsPerMinute });
   await app.register(streamRoutes, {
-    drain: new DrainService(events, metrics, { ackTimeoutMs: options.ackTimeoutMs, now: options.now, maxDrain: 1000 }),
+    // A drain client polls: what it was handed stays with it at least 30 s, however short the ack timeout.
+    drain: new DrainService(events, metrics, { leaseMs: Math.max(options.ackTimeoutMs, 30_000), now: options.now, maxDrain: 1000 }),
     registrations,
     authenticate,
     session: { hub, triggers, nodeId: options.nodeId, pingIntervalMs: options.pingIntervalMs, now: options.now, log, sockets },

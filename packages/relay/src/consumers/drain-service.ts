@@ -3,7 +3,8 @@ import type { EventsStore, StoredEvent } from '../store/events-store.js';
 import { bodyFields } from './event-frames.js';
 
 export interface DrainOptions {
-  ackTimeoutMs: number;
+  /** How long events handed to a drain stay with it before WebSockets may have them. */
+  leaseMs: number;
   now: () => number;
   /** The most events one seed-style drain returns (the rest wait for the next call). */
   maxDrain: number;
@@ -60,7 +61,7 @@ export class DrainService {
 
   private async claim(appId: string, limit: number): Promise<StoredEvent[]> {
     const now = this.options.now();
-    const claimed = await this.events.claim(appId, { owner: drainOwner(appId), until: now + this.options.ackTimeoutMs }, limit, now, true);
+    const claimed = await this.events.claim(appId, { owner: drainOwner(appId), until: now + this.options.leaseMs }, limit, now, true);
     this.metrics.handedOut.inc(claimed.length);
     return claimed;
   }
