@@ -10,8 +10,8 @@ import { callsRoutes } from './api/calls-routes.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { directoryRoutes } from './auth/directory-routes.js';
-import { oneTimeLoginRoutes } from './auth/one-time-login-routes.js';
 import { leadRoutes } from './auth/lead-routes.js';
+import { oneTimeLoginRoutes } from './auth/one-time-login-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { channelsRoutes } from './chat/channels/channels-routes.js';
 import { customStatusRoutes } from './chat/custom-status/custom-status-routes.js';
@@ -24,6 +24,7 @@ import type { PlatformConfig } from './config.js';
 import { deliveriesRoutes } from './delivery-ops/index.js';
 import { filesRoutes } from './files/index.js';
 import { healthRoutes } from './health/health-routes.js';
+import { installCsrfGuard } from './http/csrf.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
 import { installJsonBodyParser } from './http/json-body.js';
@@ -40,6 +41,8 @@ import type { PlatformServices } from './services.js';
 import { socketRoutes } from './socket/index.js';
 import { installCommandInterceptor, interactionsRoutes } from './triggers/index.js';
 import { loginRoutes } from './web/login-routes.js';
+import { webRoutes } from './web/web-routes.js';
+import { webApiRoutes } from './web-api/web-api-routes.js';
 import { webhooksRoutes } from './webhooks/index.js';
 
 /** The app credential a request carries (hashed: raw tokens never sit in the limiter's keys). */
@@ -72,6 +75,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   installJsonBodyParser(app);
+  installCsrfGuard(app);
 
   await registerOpenApi(app);
   await app.register(cookie);
@@ -90,6 +94,7 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(healthRoutes, { store: services.store, isClosing });
   await app.register(authRoutes, { sessions: services.sessions, auth });
   await app.register(directoryRoutes, { users: services.usersStore, auth });
+  await app.register(leadRoutes, { leads: services.leads });
   await app.register(usersRoutes, { users: services.users, auth });
   await app.register(userGroupsRoutes, { groups: services.userGroups, auth });
   await app.register(customStatusRoutes, { statuses: services.customStatus, auth });
@@ -109,8 +114,9 @@ export async function buildServer({ config, services, auth, isClosing, logger }:
   await app.register(interactionsRoutes, { triggers: services.triggers, auth, perMinute: config.triggerRateLimitPerMinute });
   await app.register(deliveriesRoutes, { deliveries: services.deliveries, auth });
   await app.register(metricsRoutes, { metrics: services.metrics, token: config.metricsToken });
-  await app.register(leadRoutes, { leads: services.leads });
   await app.register(loginRoutes, { sessions: services.sessions });
+  await app.register(webRoutes);
+  await app.register(webApiRoutes, { db: services.store.db, channels: services.channels, clock: services.clock, auth });
   await app.register(oneTimeLoginRoutes, { logins: services.oneTimeLogins, auth, publicUrl: config.publicUrl });
   await app.register(schemaRoutes);
   await app.register(socketRoutes, { hub: services.socketHub, apps: services.apps, publicUrl: config.publicUrl });

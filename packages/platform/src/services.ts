@@ -5,11 +5,11 @@ import { AppTokenStrategy } from './api/app-token-strategy.js';
 import { AppsService } from './apps/apps-service.js';
 import { AppsStore } from './apps/apps-store.js';
 import { RegistryDeliveryTargets } from './apps/delivery-targets.js';
-import { OneTimeLogins } from './auth/one-time-login-service.js';
-import { OneTimeLoginStore } from './auth/one-time-login-store.js';
 import { LeadService } from './auth/lead-service.js';
 import { LeadStore } from './auth/lead-store.js';
 import { loginCodeSender } from './auth/login-code-sender.js';
+import { OneTimeLogins } from './auth/one-time-login-service.js';
+import { OneTimeLoginStore } from './auth/one-time-login-store.js';
 import { PersonTokens } from './auth/person-tokens.js';
 import { SessionsService } from './auth/sessions-service.js';
 import { SessionsStore } from './auth/sessions-store.js';
@@ -22,9 +22,9 @@ import { HomeViewsStore } from './chat/home-views/home-views-store.js';
 import { MessagesService } from './chat/messages/messages-service.js';
 import { MessagesStore } from './chat/messages/messages-store.js';
 import { RealtimeHub } from './chat/realtime/realtime-hub.js';
-import { UsersService } from './chat/users/users-service.js';
 import { UserGroupsService } from './chat/user-groups/user-groups-service.js';
 import { UserGroupsStore } from './chat/user-groups/user-groups-store.js';
+import { UsersService } from './chat/users/users-service.js';
 import { UsersStore } from './chat/users/users-store.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ClusterBus, PgClusterBus, SingleNodeBus } from './cluster/index.js';
@@ -65,6 +65,8 @@ export interface PlatformServices {
   sessions: SessionsService;
   /** Single-use sign-in links (`switchboard dev`'s chat page link). */
   oneTimeLogins: OneTimeLogins;
+  /** Sign-in by e-mail code (pumble-cli's `/lead` flow). */
+  leads: LeadService;
   users: UsersService;
   usersStore: UsersStore;
   channels: ChannelsService;
@@ -73,8 +75,6 @@ export interface PlatformServices {
   customStatus: CustomStatusService;
   userGroups: UserGroupsService;
   homeViews: HomeViewsService;
-  /** Sign-in by e-mail code (pumble-cli's `/lead` flow). */
-  leads: LeadService;
   realtime: RealtimeHub;
   apps: AppsService;
   installations: InstallationsStore;
@@ -133,6 +133,15 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   const sessions = new SessionsService(sessionsStore, personTokens, clock, config.sessionTtlSeconds);
   const oneTimeLogins = new OneTimeLogins(new OneTimeLoginStore(store.db), sessionsStore, sessions, clock);
   const usersStore = new UsersStore(store.db);
+  const leads = new LeadService(
+    new LeadStore(store.db),
+    sessionsStore,
+    sessions,
+    async (id) => (await usersStore.findWorkspace(id))?.name,
+    loginCodeSender(config.smtpUrl, log),
+    clock,
+    log,
+  );
   const channelsStore = new ChannelsStore(store.db);
   const users = new UsersService(usersStore, bus, clock, sessions);
   const channels = new ChannelsService(channelsStore, usersStore, bus, clock);
@@ -149,7 +158,6 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
   bus.addSink(realtime);
   sessions.onEnded((ended) => realtime.disconnect(ended));
   const box = new SecretBox(deriveKey(serverKey, 'secret-box'));
-  const leads = new LeadService(new LeadStore(store.db), sessionsStore, sessions, async (id) => (await usersStore.findWorkspace(id))?.name, loginCodeSender(config.smtpUrl, log), clock, log);
   const apps = new AppsService(new AppsStore(store.db), box, clock);
   const installations = new InstallationsStore(store.db);
   const grants = new GrantService(apps, installations, store.db, clock, config.redirectMatch);
@@ -266,6 +274,7 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     bus,
     sessions,
     oneTimeLogins,
+    leads,
     users,
     usersStore,
     channels,
@@ -280,7 +289,6 @@ export function createServices(config: PlatformConfig, store: Store, serverKey: 
     grants,
     exchange,
     lifecycle,
-    leads,
     appTokens,
     serverKey,
     socketHub: socketMode.hub,
