@@ -23,6 +23,8 @@ export function appEnvironment(
     PUMBLE_APP_KEY: app.appKey,
     PUMBLE_APP_CLIENT_SECRET: app.clientSecret,
     PUMBLE_APP_SIGNING_SECRET: app.signingSecret,
+    // The Pumble SDK uploads files to a host of their own; ours serves /upload/files itself.
+    PUMBLE_FILEUPLOAD_URL: apiUrl,
     ...(port === undefined ? {} : { PORT: String(port) }),
   };
 }
