@@ -50,6 +50,13 @@ function toEvent(row: Selectable<RelayEventsTable>): StoredEvent {
 
 const byArrival = (a: StoredEvent, b: StoredEvent) => a.seq - b.seq;
 
+/**
+ * The state as a literal in the SQL, not a parameter: the queue and acked indexes are partial
+ * (`where state = …`), and a planner can only use them when it sees the value.
+ */
+const QUEUED = sql.lit<'queued'>('queued');
+const ACKED = sql.lit<'acked'>('acked');
+
 /** Inserts committed together at most (a burst larger than this is split). */
 const MAX_GROUP = 256;
 
@@ -158,7 +165,7 @@ export class EventsStore {
       .select('id')
       .where('app_id', '=', event.appId)
       .where('delivery_id', '=', event.deliveryId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .executeTakeFirst();
     if (!existing) throw new Error('An event insert conflicted with no queued copy.');
     return { id: existing.id, inserted: false };
@@ -171,7 +178,7 @@ export class EventsStore {
       .selectFrom('relay_events')
       .select('seq')
       .where('app_id', '=', appId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now), ...(reclaimOwn ? [eb('lease_owner', '=', lease.owner)] : [])]))
       .orderBy('seq')
       .limit(limit);
@@ -201,7 +208,7 @@ export class EventsStore {
       .updateTable('relay_events')
       .set({ state: 'acked', acked_at: now, lease_owner: null, lease_until: null })
       .where('app_id', '=', appId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .where('lease_owner', '=', owner)
       .where('seq', '<=', through.seq)
       .executeTakeFirst();
@@ -214,7 +221,7 @@ export class EventsStore {
       .updateTable('relay_events')
       .set({ lease_owner: null, lease_until: null })
       .where('lease_owner', '=', owner)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
@@ -224,7 +231,7 @@ export class EventsStore {
     const result = await this.db
       .updateTable('relay_events')
       .set({ lease_owner: null, lease_until: null })
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .where('lease_owner', 'is not', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
@@ -237,7 +244,7 @@ export class EventsStore {
       .updateTable('relay_events')
       .set({ lease_owner: null, lease_until: null })
       .where('lease_owner', '=', owner)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .where('id', 'in', ids)
       .execute();
   }
@@ -256,7 +263,7 @@ export class EventsStore {
       .where('received_at', '>=', options.since)
       .orderBy('seq')
       .limit(options.limit);
-    if (options.state) query = query.where('state', '=', options.state);
+    if (options.state) query = query.where('state', '=', options.state === 'queued' ? QUEUED : ACKED);
     return (await query.execute()).map(toEvent);
   }
 
@@ -267,7 +274,7 @@ export class EventsStore {
       .set({ state: 'queued', acked_at: null, lease_owner: null, lease_until: null })
       .where('app_id', '=', appId)
       .where('id', '=', id)
-      .where('state', '=', 'acked')
+      .where('state', '=', ACKED)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
@@ -279,7 +286,7 @@ export class EventsStore {
 
   /** Apps with queued events available now (after a restart or a lost wake-up). */
   async appsWithQueued(): Promise<string[]> {
-    const rows = await this.db.selectFrom('relay_events').select('app_id').where('state', '=', 'queued').groupBy('app_id').execute();
+    const rows = await this.db.selectFrom('relay_events').select('app_id').where('state', '=', QUEUED).groupBy('app_id').execute();
     return rows.map((row) => row.app_id);
   }
 
@@ -288,7 +295,7 @@ export class EventsStore {
     const rows = await this.db
       .selectFrom('relay_events')
       .select(['app_id', (eb) => eb.fn.countAll<number>().as('depth'), (eb) => eb.fn.min('received_at').as('oldest')])
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .groupBy('app_id')
       .execute();
     return rows.map((row) => ({ appId: row.app_id, depth: Number(row.depth), oldest: Number(row.oldest) }));
@@ -296,13 +303,13 @@ export class EventsStore {
 
   /** Deletes acked events acked before `before`; returns how many. */
   async purgeAcked(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('relay_events').where('state', '=', 'acked').where('acked_at', '<', before).executeTakeFirst();
+    const result = await this.db.deleteFrom('relay_events').where('state', '=', ACKED).where('acked_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
   /** Drops queued events older than `before`; returns how many per app. */
   async dropQueuedOlderThan(before: number): Promise<Map<string, number>> {
-    const rows = await this.db.deleteFrom('relay_events').where('state', '=', 'queued').where('received_at', '<', before).returning('app_id').execute();
+    const rows = await this.db.deleteFrom('relay_events').where('state', '=', QUEUED).where('received_at', '<', before).returning('app_id').execute();
     return countByApp(rows);
   }
 
@@ -312,7 +319,7 @@ export class EventsStore {
       .selectFrom('relay_events')
       .select('seq')
       .where('app_id', '=', appId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .orderBy('seq', 'desc')
       .offset(keep)
       .limit(1)
@@ -321,7 +328,7 @@ export class EventsStore {
     const result = await this.db
       .deleteFrom('relay_events')
       .where('app_id', '=', appId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .where('seq', '<=', cutoff.seq)
       .executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -28,9 +28,12 @@ function initial(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('lease_until', 'bigint')
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
+      // Partial indexes: a row is in the queue index while queued and in the acked index once acked,
+      // so an insert touches one of them, not both.
       // The hand-out query: an app's queued events in arrival order.
-      await sql`create index relay_events_queue on relay_events (app_id, state, seq)`.execute(db);
-      await sql`create index relay_events_acked on relay_events (state, acked_at)`.execute(db);
+      await sql`create index relay_events_queue on relay_events (app_id, seq) where state = 'queued'`.execute(db);
+      // Retention: acked events by age.
+      await sql`create index relay_events_acked on relay_events (acked_at) where state = 'acked'`.execute(db);
       // A redelivery of a delivery id still queued is stored once (insert … on conflict do nothing).
       await sql`create unique index relay_events_delivery on relay_events (app_id, delivery_id) where state = 'queued' and delivery_id is not null`.execute(db);
     },
