@@ -140,7 +140,7 @@ export class EventsStore {
       for (const pending of batch) this.insertOne(this.db, pending.event, pending.lease).then(pending.resolve, pending.reject);
       return;
     }
-    batch.forEach((pending, i) => pending.resolve(results[i]));
+    for (const [i, pending] of batch.entries()) pending.resolve(results[i]);
   }
 
   private async insertOne(db: Kysely<RelayDatabase>, event: NewEvent, lease: Lease | undefined): Promise<{ id: string; inserted: boolean }> {
