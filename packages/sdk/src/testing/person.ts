@@ -165,7 +165,7 @@ export class Person {
       page = await fetch(pageUrl, { headers: { cookie: this.session.cookie }, redirect: 'manual' });
     }
     const html = await page.text();
-    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+    const action = /<form method="post" action="([^"]+)"[^>]*>/.exec(html)?.[1];
     if (page.status !== 200 || !action) throw new Error(`Test kit: ${pageUrl} is not a consent page (${page.status}): ${html.slice(0, 300)}`);
     const fields = new URLSearchParams();
     for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(name, decodeEntities(value));
