@@ -1,5 +1,6 @@
 import type { MessageSearchRequest } from '@switchboard/protocol';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { MESSAGE_COLUMNS } from '../chat/messages/messages-store.js';
 import type { ReactionRow } from '../chat/views.js';
 import type { Dialect } from '../store/db.js';
 import type { Database, MessagesTable } from '../store/schema.js';
@@ -12,27 +13,7 @@ export interface SearchScope {
   terms: readonly string[];
 }
 
-const COLUMNS = sql.raw(
-  [
-    'id',
-    'workspace_id',
-    'channel_id',
-    'author_id',
-    'text',
-    'blocks',
-    'attachments',
-    'files',
-    'thread_root_id',
-    'reply_count',
-    'last_reply_at',
-    'subtype',
-    'edited_at',
-    'deleted_at',
-    'created_at',
-  ]
-    .map((column) => `m.${column}`)
-    .join(', '),
-);
+const COLUMNS = sql.raw(MESSAGE_COLUMNS.map((column) => `m.${column}`).join(', '));
 
 /**
  * Message search on the database's own full-text index (migration 017): FTS5 on SQLite, a tsvector

@@ -1,6 +1,7 @@
 import { RELAY_PING_INTERVAL_MS, type RelayEventFrame, RelayServerFrame, type RelayTriggerFrame } from '@switchboard/protocol';
 import WebSocket from 'ws';
 import type { TokenProvider } from '../client/auth.js';
+import { closeSocket } from './close-socket.js';
 
 /** What a consumer does with the relay's frames (the SDK's receiver, or `switchboard listen`). */
 export interface RelayFrameHandlers {
@@ -87,20 +88,7 @@ export class RelayConnection {
     this.reconnectTimer = undefined;
     const ws = this.ws;
     this.ws = undefined;
-    if (ws && ws.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => {
-        const done = setTimeout(() => {
-          ws.terminate();
-          resolve();
-        }, 1_000);
-        ws.once('close', () => {
-          clearTimeout(done);
-          resolve();
-        });
-        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-        else ws.close(1000, 'consumer stopping');
-      });
-    }
+    await closeSocket(ws, 'consumer stopping');
     await this.chain;
   }
 

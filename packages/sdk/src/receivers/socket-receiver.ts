@@ -1,6 +1,7 @@
 import { SOCKET_PING, SOCKET_PING_INTERVAL_MS, SOCKET_PONG, SocketConnectionResponse } from '@switchboard/protocol';
 import WebSocket from 'ws';
 import type { JsonObject } from '../verify.js';
+import { closeSocket } from './close-socket.js';
 import type { AckReply, Receiver, ReceiverHost } from './receiver.js';
 
 export interface SocketReceiverOptions {
@@ -84,19 +85,7 @@ export class SocketReceiver implements Receiver {
     this.reconnectTimer = undefined;
     const ws = this.ws;
     this.ws = undefined;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const done = setTimeout(() => {
-        ws.terminate();
-        resolve();
-      }, 1_000);
-      ws.once('close', () => {
-        clearTimeout(done);
-        resolve();
-      });
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else ws.close(1000, 'app stopping');
-    });
+    await closeSocket(ws, 'app stopping');
   }
 
   private async connect(): Promise<void> {

@@ -5,7 +5,8 @@ import type { ReactionRow } from '../views.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const MESSAGE_COLUMNS = [
+/** Every column of a message row, in one order (the post's insert, search's select). */
+export const MESSAGE_COLUMNS = [
   'id',
   'workspace_id',
   'channel_id',
