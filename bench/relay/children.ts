@@ -17,9 +17,9 @@ export interface BenchChild {
  * `{"url": …}`. stdin is its lifeline: it exits when this process dies.
  */
 export async function startChild(script: string, env: Record<string, string>): Promise<BenchChild> {
-  // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it stops.
+  // The relay runs compiled (dist/, as users run it); BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...profile, fileURLToPath(new URL(script, import.meta.url))], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...profile, fileURLToPath(new URL(script, import.meta.url))], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
