@@ -55,3 +55,20 @@ async function joinGeneral(platform: DevPlatform, botId: string): Promise<void> 
     if (!(error instanceof ApiError && error.status === 409)) throw error;
   });
 }
+
+/**
+ * Hands an install to an app that keeps its own tokens — one written with another Pumble SDK,
+ * started with `--command`: a fresh code goes to its redirect URL, as the consent page's redirect
+ * would send the browser, and the app exchanges it at `/oauth2/access` itself. Answers the HTTP
+ * status the app gave.
+ */
+export async function handOverInstall(platform: DevPlatform, app: ManifestResponse): Promise<number | undefined> {
+  const redirectUrl = app.redirectUrls[0];
+  if (!redirectUrl) return undefined;
+  const { code } = await appsApi.grant(platform.client, { clientId: app.id, scopes: scopeList(app), redirectUrl, isReinstall: true });
+  const target = new URL(redirectUrl);
+  target.searchParams.set('code', code);
+  const response = await fetch(target, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  await response.body?.cancel();
+  return response.status;
+}

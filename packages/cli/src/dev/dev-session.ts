@@ -6,7 +6,7 @@ import { paint } from '../api/output.js';
 import { loadManifest } from '../manifest/load.js';
 import { appEnvironment } from './app-env.js';
 import { type AppFolder, findAppFolder } from './app-folder.js';
-import { ensureInstalled } from './app-install.js';
+import { ensureInstalled, handOverInstall } from './app-install.js';
 import { appLaunch } from './app-launch.js';
 import { AppProcess } from './app-process.js';
 import { knownRegistration, syncApp } from './app-registration.js';
@@ -113,6 +113,7 @@ export class DevSession {
     else if (installed || JSON.stringify(this.env) !== startedWith) await this.restart('the registration');
     else await this.waitForApp();
     if (this.socketMode && this.registration) this.stopFeed = this.platform.watchDeliveries?.(this.registration.id, printDelivery);
+    if (options.command && this.registration) await this.handOverInstall(this.registration);
     await this.printBanner(launch.label);
     this.stopWatching = watchAppFolder(folder.dir, {
       onSource: (file) => this.enqueue(() => this.restart(file)),
@@ -162,6 +163,16 @@ export class DevSession {
         if (error instanceof CliError && error.hint) say(error.hint);
       }
     });
+  }
+
+  /** An app started with --command may keep its own tokens (another Pumble SDK): it gets the install through its redirect URL. */
+  private async handOverInstall(app: ManifestResponse): Promise<void> {
+    try {
+      const status = await handOverInstall(this.platform as DevPlatform, app);
+      if (status !== undefined) say(`Install handed to the app's redirect URL (HTTP ${status}).`);
+    } catch (error) {
+      say(paint('yellow', `Handing the install to the app's redirect URL failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
   }
 
   private async startApp(): Promise<void> {
