@@ -1,3 +1,4 @@
+import { SCOPES } from '@switchboard/protocol';
 import type { z } from 'zod';
 import { exchangeCode, grantCode, REDIRECT, type RegisteredApp, registerApp, testManifest } from '../apps/oauth-dance.js';
 import { call, login, type Session, type TestPlatform } from '../harness.js';
@@ -46,25 +47,8 @@ export function assertShape<S extends z.ZodType>(schema: S, value: unknown, what
   return parsed.data;
 }
 
-export const ALL_SCOPES = [
-  'messages:read',
-  'messages:write',
-  'messages:edit',
-  'messages:delete',
-  'attachments:write',
-  'user:read',
-  'users:list',
-  'status:write',
-  'reaction:read',
-  'reaction:write',
-  'channels:list',
-  'channels:read',
-  'channels:write',
-  'workspace:read',
-  'calls:write',
-  'files:write',
-  'group:read',
-];
+/** Every scope an app can ask for: the conformance apps hold them all. */
+export const ALL_SCOPES: string[] = [...SCOPES];
 
 export interface InstalledApp {
   app: RegisteredApp;
