@@ -58,7 +58,7 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
     },
     wsHandler: (socket, request) => {
       const { appId } = request.params as { appId: string };
-      runWsSession(socket, appId, request.relayIdentity?.expiresAt ?? Number.POSITIVE_INFINITY, session);
+      runWsSession(socket, request.raw.socket, appId, request.relayIdentity?.expiresAt ?? Number.POSITIVE_INFINITY, session);
     },
   });
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { RelayClientFrame } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -33,12 +34,26 @@ export const TOKEN_EXPIRED_CLOSE = 4401;
  * answers bad frames with an error frame (the connection stays), pings and drops a peer that misses
  * two pings, and closes with 4401 when the token it connected with expires.
  */
-export function runWsSession(socket: WebSocket, appId: string, tokenExpiresAt: number, ctx: WsSessionContext): void {
+export function runWsSession(socket: WebSocket, tcp: Socket, appId: string, tokenExpiresAt: number, ctx: WsSessionContext): void {
+  // Frames sent in one turn of the event loop (a group of hooks just committed) leave in one
+  // write: on loopback a write costs as much as the rest of an event's hand-out.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    tcp.uncork();
+  };
   const consumer: Consumer = {
     id: `${ctx.nodeId}:${randomBytes(8).toString('hex')}`,
     appId,
     inFlight: new Map(),
-    send: (frame) => socket.send(frame),
+    send: (frame) => {
+      if (!corked) {
+        corked = true;
+        tcp.cork();
+        process.nextTick(uncork);
+      }
+      socket.send(frame);
+    },
     isOpen: () => socket.readyState === socket.OPEN,
   };
   const log = ctx.log.child({ appId, consumer: consumer.id });

@@ -1,10 +1,11 @@
+import type { KeyObject } from 'node:crypto';
 import { OUTBOUND_TOKEN_HEADER, PUMBLE_SIGNATURE_HEADER, PUMBLE_TIMESTAMP_HEADER, verifyOutbound, verifyPumble } from '@switchboard/protocol';
 
 /** Ours (PROTOCOL.md 6.1): during a secret rotation the platform also signs with the old secret. */
 const PREVIOUS_SIGNATURE_HEADER = 'x-switchboard-signature-previous';
 
 export type HookSignature =
-  | { ok: true; scheme: 'watson'; secret: string }
+  | { ok: true; scheme: 'watson'; secret: KeyObject }
   | { ok: true; scheme: 'pumble' }
   | { ok: false; code: 'invalid_signature' | 'stale_timestamp'; message: string };
 
@@ -21,7 +22,7 @@ function one(headers: Headers, name: string): string | undefined {
  * refused). Comparisons are constant-time (protocol/signing.ts). The Watson result names the
  * secret that matched, which signs the answer to a verification challenge.
  */
-export function checkHookSignature(headers: Headers, body: Buffer, secrets: readonly string[], now: number, toleranceMs: number): HookSignature {
+export function checkHookSignature(headers: Headers, body: Buffer, secrets: readonly KeyObject[], now: number, toleranceMs: number): HookSignature {
   const token = one(headers, OUTBOUND_TOKEN_HEADER);
   if (token !== undefined) {
     const secret = secrets.find((candidate) => verifyOutbound(candidate, body, token));

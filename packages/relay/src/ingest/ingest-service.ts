@@ -83,7 +83,7 @@ export class IngestService {
 
   async ingest(appId: string, rawHeaders: Record<string, string | string[] | undefined>, body: Buffer): Promise<IngestOutcome> {
     this.metrics.received.inc();
-    const secrets = await this.registrations.secrets(appId);
+    const secrets = await this.registrations.keys(appId);
     if (!secrets) {
       this.metrics.rejected.inc({ reason: 'unregistered' });
       throw new SwitchboardError('not_found', 'No app is registered with the relay under that id.');

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { AppsStore } from '../store/apps-store.js';
 import type { EventsStore } from '../store/events-store.js';
 
@@ -9,7 +10,7 @@ const CACHE_MS = 2_000;
  * briefly; a change on this node applies at once, one on another node within `CACHE_MS`.
  */
 export class Registrations {
-  private readonly cache = new Map<string, { secrets: string[] | undefined; at: number }>();
+  private readonly cache = new Map<string, { secrets: string[] | undefined; keys: KeyObject[] | undefined; at: number }>();
 
   constructor(
     private readonly apps: AppsStore,
@@ -20,7 +21,7 @@ export class Registrations {
   /** Registers (or re-registers) an app; true when it is new. */
   async register(appId: string, secrets: string[]): Promise<boolean> {
     const created = await this.apps.upsert(appId, secrets, this.now());
-    this.cache.set(appId, { secrets, at: this.now() });
+    this.cache.set(appId, { secrets, keys: keysOf(secrets), at: this.now() });
     return created;
   }
 
@@ -33,12 +34,26 @@ export class Registrations {
   }
 
   async secrets(appId: string): Promise<string[] | undefined> {
+    return (await this.lookup(appId)).secrets;
+  }
+
+  /** The secrets as KeyObjects, for verifying hooks (an HMAC keyed by one skips importing the key each time). */
+  async keys(appId: string): Promise<KeyObject[] | undefined> {
+    return (await this.lookup(appId)).keys;
+  }
+
+  private async lookup(appId: string): Promise<{ secrets: string[] | undefined; keys: KeyObject[] | undefined }> {
     const now = this.now();
     const hit = this.cache.get(appId);
-    if (hit && now - hit.at < CACHE_MS) return hit.secrets;
+    if (hit && now - hit.at < CACHE_MS) return hit;
     const secrets = await this.apps.secrets(appId);
     if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(appId, { secrets, at: now });
-    return secrets;
+    const entry = { secrets, keys: secrets && keysOf(secrets), at: now };
+    this.cache.set(appId, entry);
+    return entry;
   }
+}
+
+function keysOf(secrets: string[]): KeyObject[] {
+  return secrets.map((secret) => createSecretKey(Buffer.from(secret, 'utf8')));
 }
