@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { AppTokenVerifier } from './auth/app-token-verifier.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import { PgWakeBus } from './cluster/pg-wake-bus.js';
+import { RemoteTriggers } from './cluster/remote-triggers.js';
 import { LocalWakeBus, type WakeBus } from './cluster/wake-bus.js';
 import { type RelayOptions, type ResolvedRelayOptions, resolveRelayOptions } from './config.js';
 import { ConsumerHub } from './consumers/consumer-hub.js';
@@ -72,6 +73,20 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
       })
     : new LocalWakeBus();
   bus.onWake((appId) => hub.wake(appId));
+  // Several nodes: a trigger reaching one without a consumer of its app goes to one that has one.
+  const remoteTriggers = store.postgres
+    ? new RemoteTriggers(
+        store.db,
+        bus,
+        hub,
+        triggers,
+        metrics,
+        { nodeId: options.nodeId, deadlineMs: options.triggerDeadlineMs, heartbeatMs: Math.min(options.pollIntervalMs, 1_000), now: options.now },
+        log,
+      )
+    : undefined;
+  triggers.remote = remoteTriggers;
+  hub.onAppsChanged = remoteTriggers && (() => remoteTriggers.changed());
   const ingest = new IngestService(registrations, events, hub, triggers, bus, metrics, options, log);
   const verifier = options.platformUrl
     ? new AppTokenVerifier({ platformUrl: options.platformUrl, issuer: options.tokenIssuer, audience: options.tokenAudience, now: options.now })
@@ -109,6 +124,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   // SQLite has one owner: leases left by a killed predecessor belong to connections that are gone.
   if (store.dialect === 'sqlite') await events.releaseAll();
   await bus.start();
+  remoteTriggers?.start();
   // Events queued before a restart, or by nodes that are gone, wait for consumers here too.
   const poller = setInterval(() => hub.tick(), options.pollIntervalMs);
   let sweeping = false;
@@ -146,6 +162,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
         // Acks that arrived are written; what consumers still held goes back to the queue.
         await hub.flush();
         await hub.detachAll();
+        await remoteTriggers?.stop();
         await bus.stop();
         await store.close();
       })();

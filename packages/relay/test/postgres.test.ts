@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPostgres } from '../../platform/test/harness.js';
 import { dropRelaySchema } from '../src/index.js';
-import { postHook, relayCall, startTestRelay, TestConsumer, type TestRelay, until, watsonHeaders } from './relay-kit.js';
+import { postHook, pumbleHeaders, relayCall, startTestRelay, TestConsumer, type TestRelay, until, watsonHeaders } from './relay-kit.js';
 
 const POSTGRES_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = 'pg-secret';
@@ -73,5 +73,42 @@ describe.skipIf(!available)('relay on PostgreSQL: two nodes share one queue', ()
     expect((await relayCall(a.url, undefined, 'POST', `/webhooks/${appId}/events/${ids[0]}/replay`)).status).toBe(202);
     const drained = await relayCall<Record<string, unknown>>(b.url, undefined, 'GET', `/webhooks/${appId}`);
     expect(Object.keys(drained.body)).toEqual([ids[0]]);
+  });
+
+  it('answers a trigger that reaches node A through a consumer on node B, and 503 at once when no node has one', async () => {
+    const command = JSON.stringify({ messageType: 'SLASH_COMMAND', slashCommand: '/ping', text: 'hi' });
+    const started = Date.now();
+    const none = await postHook(a.url, appId, pumbleHeaders(SECRET, command), command);
+    expect(none.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    const onB = new TestConsumer(b.url, appId, undefined);
+    consumers.push(onB);
+    await onB.open();
+    // B says it has a consumer as soon as it connects; A reads that from the table.
+    await until(
+      async () => (await a.relay.store.db.selectFrom('relay_presence').selectAll().where('node_id', '=', 'node-b').execute()).length > 0,
+      'node B present',
+    );
+    const answering = (async () => {
+      await onB.waitFor(() => onB.frames.some((f) => f.type === 'trigger'), 'the trigger on node B');
+      const trigger = onB.frames.find((f) => f.type === 'trigger') as { id: string; data: { text: string }; headers: Record<string, string> };
+      expect(trigger.data.text).toBe('hi');
+      expect(trigger.headers['x-pumble-request-signature']).toBeTruthy();
+      onB.send({ type: 'trigger_reply', id: trigger.id, status: 200, body: { text: 'pong from B' } });
+    })();
+    const response = await postHook(a.url, appId, pumbleHeaders(SECRET, command), command);
+    await answering;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ text: 'pong from B' });
+    expect(await a.relay.store.db.selectFrom('relay_triggers').selectAll().execute()).toEqual([]);
+
+    // B's consumer leaves: its presence goes, and A answers 503 at once again.
+    await onB.close();
+    await until(
+      async () => (await a.relay.store.db.selectFrom('relay_presence').selectAll().where('node_id', '=', 'node-b').execute()).length === 0,
+      'node B gone',
+    );
+    expect((await postHook(a.url, appId, pumbleHeaders(SECRET, command), command)).status).toBe(503);
   });
 });

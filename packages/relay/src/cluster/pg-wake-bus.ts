@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { RelayDatabase } from '../store/schema.js';
-import type { WakeBus } from './wake-bus.js';
+import type { TriggerNotice, WakeBus } from './wake-bus.js';
 
 /** PostgreSQL refuses NOTIFY payloads of 8 000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7_900;
@@ -25,6 +25,7 @@ export interface PgWakeBusOptions {
 export class PgWakeBus implements WakeBus {
   private readonly channel: string;
   private readonly handlers: ((appId: string) => void)[] = [];
+  private readonly noticeHandlers: ((notice: TriggerNotice) => void)[] = [];
   private readonly pending = new Set<string>();
   private flushScheduled = false;
   private client: pg.Client | undefined;
@@ -52,6 +53,17 @@ export class PgWakeBus implements WakeBus {
 
   onWake(handler: (appId: string) => void): void {
     this.handlers.push(handler);
+  }
+
+  onNotice(handler: (notice: TriggerNotice) => void): void {
+    this.noticeHandlers.push(handler);
+  }
+
+  /** Not coalesced: a trigger has under 3 s in all. Ids and app ids are short, far below the payload limit. */
+  announce(notice: TriggerNotice): void {
+    if (this.stopped) return;
+    const payload = JSON.stringify({ n: this.options.nodeId, x: notice });
+    sql`select pg_notify(${this.channel}, ${payload})`.execute(this.options.db).catch((error: unknown) => this.options.onError(error));
   }
 
   notify(appId: string): void {
@@ -88,13 +100,18 @@ export class PgWakeBus implements WakeBus {
   }
 
   private receive(payload: string | undefined): void {
-    let message: { n?: unknown; a?: unknown };
+    let message: { n?: unknown; a?: unknown; x?: unknown };
     try {
-      message = JSON.parse(payload ?? '') as { n?: unknown; a?: unknown };
+      message = JSON.parse(payload ?? '') as { n?: unknown; a?: unknown; x?: unknown };
     } catch {
       return;
     }
-    if (message.n === this.options.nodeId || !Array.isArray(message.a)) return;
+    if (message.n === this.options.nodeId) return;
+    if (isNotice(message.x)) {
+      for (const handler of this.noticeHandlers) handler(message.x);
+      return;
+    }
+    if (!Array.isArray(message.a)) return;
     for (const appId of message.a) if (typeof appId === 'string') this.wake(appId);
   }
 
@@ -145,6 +162,12 @@ export class PgWakeBus implements WakeBus {
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
     this.reconnectTimer.unref();
   }
+}
+
+function isNotice(value: unknown): value is TriggerNotice {
+  const notice = value as Partial<Record<string, unknown>> | null;
+  if (typeof notice !== 'object' || notice === null || typeof notice.id !== 'string') return false;
+  return (notice.kind === 'trigger' && typeof notice.appId === 'string') || (notice.kind === 'reply' && typeof notice.to === 'string');
 }
 
 /** `relay_<schema>`, hashed when that would exceed PostgreSQL's 63-byte identifiers. */

@@ -33,6 +33,8 @@ export class ConsumerHub {
   private ackFlushScheduled = false;
   private roundRobin = 0;
   private reservations = 0;
+  /** Told when an app gains its first consumer here or loses its last (cluster presence). */
+  onAppsChanged: (() => void) | undefined;
 
   constructor(
     private readonly events: EventsStore,
@@ -46,6 +48,7 @@ export class ConsumerHub {
     list.push(consumer);
     this.byApp.set(consumer.appId, list);
     this.metrics.connections.inc();
+    if (list.length === 1) this.onAppsChanged?.();
     this.wake(consumer.appId);
   }
 
@@ -54,7 +57,10 @@ export class ConsumerHub {
     const list = this.byApp.get(consumer.appId);
     if (!list?.includes(consumer)) return;
     list.splice(list.indexOf(consumer), 1);
-    if (list.length === 0) this.byApp.delete(consumer.appId);
+    if (list.length === 0) {
+      this.byApp.delete(consumer.appId);
+      this.onAppsChanged?.();
+    }
     this.metrics.connections.dec();
     consumer.inFlight.clear();
     await this.events.release(consumer.id);
@@ -70,6 +76,11 @@ export class ConsumerHub {
       consumer.inFlight.clear();
       await this.events.release(consumer.id);
     }
+  }
+
+  /** Apps with at least one consumer connected here. */
+  appsWithConsumers(): string[] {
+    return [...this.byApp.keys()];
   }
 
   consumers(appId: string): readonly Consumer[] {

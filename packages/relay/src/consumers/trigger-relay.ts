@@ -21,8 +21,15 @@ interface Pending {
  * so they are never stored: one connected consumer of the app gets the trigger and the relay waits
  * for its `trigger_reply`. No consumer, or no reply in time: `undefined` (the route answers 503).
  */
+/** Another way to reach a consumer of the app (another node of a PostgreSQL cluster). */
+export interface RemoteTriggerRoute {
+  forward(appId: string, body: Buffer, headers: Record<string, string>): Promise<TriggerAnswer | undefined>;
+}
+
 export class TriggerRelay {
   private readonly pending = new Map<string, Pending>();
+  /** Set on PostgreSQL: where a trigger goes when no consumer of its app is connected here. */
+  remote: RemoteTriggerRoute | undefined;
 
   constructor(
     private readonly hub: ConsumerHub,
@@ -30,7 +37,14 @@ export class TriggerRelay {
     private readonly deadlineMs: number,
   ) {}
 
+  /** To a consumer here, else through `remote`. */
   async forward(appId: string, body: Buffer, headers: Record<string, string>): Promise<TriggerAnswer | undefined> {
+    if (this.remote && !this.hub.pick(appId)) return this.remote.forward(appId, body, headers);
+    return this.forwardHere(appId, body, headers, this.deadlineMs);
+  }
+
+  /** To a consumer on this node only, waiting at most `deadlineMs` (a trigger relayed from another node has less left). */
+  async forwardHere(appId: string, body: Buffer, headers: Record<string, string>, deadlineMs: number): Promise<TriggerAnswer | undefined> {
     const consumer = this.hub.pick(appId);
     if (!consumer) {
       this.metrics.triggers.inc({ outcome: 'no_consumer' });
@@ -41,7 +55,7 @@ export class TriggerRelay {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve(undefined);
-      }, this.deadlineMs);
+      }, deadlineMs);
       this.pending.set(id, { consumer, resolve, timer });
       consumer.send(triggerFrame(id, body, headers));
     });

@@ -40,6 +40,33 @@ function initial(dialect: 'sqlite' | 'postgres'): Migration {
   };
 }
 
+/** Triggers relayed between the nodes of a PostgreSQL cluster (created on SQLite too, where they stay empty). */
+function clusterTriggers(dialect: 'sqlite' | 'postgres'): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('relay_presence')
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('node_id', 'text', (c) => c.notNull())
+        .addColumn('seen_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('relay_presence_pk', ['app_id', 'node_id'])
+        .execute();
+      await db.schema
+        .createTable('relay_triggers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('origin_node', 'text', (c) => c.notNull())
+        .addColumn('body', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('reply_status', 'integer')
+        .addColumn('reply_body', 'text')
+        .execute();
+    },
+  };
+}
+
 export function relayMigrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
-  return { getMigrations: async () => ({ '001_relay': initial(dialect) }) };
+  return { getMigrations: async () => ({ '001_relay': initial(dialect), '002_cluster_triggers': clusterTriggers(dialect) }) };
 }

@@ -4,6 +4,28 @@ import type { Generated } from 'kysely';
 export interface RelayDatabase {
   relay_apps: RelayAppsTable;
   relay_events: RelayEventsTable;
+  relay_presence: RelayPresenceTable;
+  relay_triggers: RelayTriggersTable;
+}
+
+/** PostgreSQL clusters: which node has consumers of which app, refreshed while they are connected. */
+export interface RelayPresenceTable {
+  app_id: string;
+  node_id: string;
+  seen_at: number;
+}
+
+/** PostgreSQL clusters: a trigger waiting for a node with a consumer of its app, then its reply. */
+export interface RelayTriggersTable {
+  id: string;
+  app_id: string;
+  origin_node: string;
+  body: Uint8Array;
+  headers: string;
+  created_at: number;
+  claimed_by: string | null;
+  reply_status: number | null;
+  reply_body: string | null;
 }
 
 export interface RelayAppsTable {
