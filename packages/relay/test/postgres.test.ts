@@ -92,7 +92,7 @@ describe.skipIf(!available)('relay on PostgreSQL: two nodes share one queue', ()
     );
     const answering = (async () => {
       await onB.waitFor(() => onB.frames.some((f) => f.type === 'trigger'), 'the trigger on node B');
-      const trigger = onB.frames.find((f) => f.type === 'trigger') as { id: string; data: { text: string }; headers: Record<string, string> };
+      const trigger = onB.frames.find((f) => f.type === 'trigger') as unknown as { id: string; data: { text: string }; headers: Record<string, string> };
       expect(trigger.data.text).toBe('hi');
       expect(trigger.headers['x-pumble-request-signature']).toBeTruthy();
       onB.send({ type: 'trigger_reply', id: trigger.id, status: 200, body: { text: 'pong from B' } });
