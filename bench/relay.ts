@@ -15,6 +15,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { batchWritesPerTick } from '@switchboard/protocol';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { runLoad } from './lib/load.js';
@@ -46,18 +47,26 @@ function hook(n: number) {
   };
 }
 
-/** The consumer: acks every event at once and notes when each event number arrived. */
+/**
+ * The consumer: acks every event at once and notes when each event number arrived. Like the SDK's
+ * relay receiver, it sends the acks of one tick in one socket write (each still its own frame).
+ */
 class Consumer {
   readonly arrivals = new Map<number, number>();
   lastArrival = 0;
   private readonly ws: WebSocket;
+  private beforeWrite: () => void = () => {};
 
   constructor(url: string) {
     this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/webhooks/${APP}`);
+    this.ws.once('upgrade', (response) => {
+      this.beforeWrite = batchWritesPerTick(response.socket);
+    });
     this.ws.on('message', (data) => {
       const now = performance.now();
       const frame = JSON.parse(String(data)) as { type: string; id: string; data: { n: number } };
       if (frame.type !== 'event') return;
+      this.beforeWrite();
       this.ws.send(`{"type":"event_ack","id":"${frame.id}"}`);
       this.arrivals.set(frame.data.n, now);
       this.lastArrival = now;

@@ -15,3 +15,4 @@ export * from './signing.js';
 export * from './socket-frames.js';
 export * from './views.js';
 export * from './webhook-events.js';
+export * from './write-batching.js';

@@ -16,6 +16,7 @@ import { streamRoutes } from './consumers/stream-routes.js';
 import { TriggerRelay } from './consumers/trigger-relay.js';
 import { MAX_SOCKET_PAYLOAD_BYTES } from './consumers/ws-session.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
 import { createRelayLogger } from './http/logger.js';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import { hookRoutes } from './ingest/hook-routes.js';
@@ -58,7 +59,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   const options = resolveRelayOptions(input);
   const log = options.logger ?? createRelayLogger(options.logLevel);
   const store = await openRelayStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, pgSchema: options.pgSchema });
-  const events = new EventsStore(store.db, store.dialect);
+  const events = new EventsStore(store.db, store.dialect, store.sqlite);
   const metrics = new RelayMetrics(events);
   const registrations = new Registrations(new AppsStore(store.db), events, options.now);
   const hub = new ConsumerHub(events, metrics, options, log);
@@ -98,6 +99,7 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

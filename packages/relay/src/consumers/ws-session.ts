@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { RelayClientFrame } from '@switchboard/protocol';
+import { batchWritesPerTick, RelayClientFrame } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Consumer } from './consumer.js';
@@ -35,23 +35,14 @@ export const TOKEN_EXPIRED_CLOSE = 4401;
  * two pings, and closes with 4401 when the token it connected with expires.
  */
 export function runWsSession(socket: WebSocket, tcp: Socket, appId: string, tokenExpiresAt: number, ctx: WsSessionContext): void {
-  // Frames sent in one turn of the event loop (a group of hooks just committed) leave in one
-  // write: on loopback a write costs as much as the rest of an event's hand-out.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    tcp.uncork();
-  };
+  // Frames sent in one tick (a group of hooks just committed) leave in one write.
+  const beforeWrite = batchWritesPerTick(tcp);
   const consumer: Consumer = {
     id: `${ctx.nodeId}:${randomBytes(8).toString('hex')}`,
     appId,
     inFlight: new Map(),
     send: (frame) => {
-      if (!corked) {
-        corked = true;
-        tcp.cork();
-        process.nextTick(uncork);
-      }
+      beforeWrite();
       socket.send(frame);
     },
     isOpen: () => socket.readyState === socket.OPEN,

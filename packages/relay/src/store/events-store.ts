@@ -1,6 +1,8 @@
 import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { RelayDialect } from './open-store.js';
+import type { PreparedStatements } from './prepared-statements.js';
 import type { RelayDatabase, RelayEventsTable } from './schema.js';
+import { type EventRowOutcome, SqliteEventWrites } from './sqlite-event-writes.js';
 
 /** One stored event as the services see it. */
 export interface StoredEvent {
@@ -76,14 +78,18 @@ export class EventsStore {
   private readonly pendingInserts: PendingInsert[] = [];
   private insertFlushScheduled = false;
   private readonly ackSqls = new Map<number, string>();
+  /** SQLite: the insert and the ack straight on better-sqlite3 (see `SqliteEventWrites`). */
+  private readonly direct: SqliteEventWrites | undefined;
 
   constructor(
     private readonly db: Kysely<RelayDatabase>,
     private readonly dialect: RelayDialect,
+    sqlite?: PreparedStatements,
   ) {
     this.insertSql =
       'insert into relay_events (id, app_id, state, received_at, acked_at, body, headers, delivery_id, outbound_index, lease_owner, lease_until, attempts) ' +
       `values (${this.marks(1, 2)}, 'queued', ${this.marks(3, 1)}, null, ${this.marks(4, 7)}) on conflict do nothing`;
+    this.direct = sqlite && new SqliteEventWrites(sqlite, this.insertSql);
   }
 
   /** `?, ?, …` (SQLite) or `$3, $4, …` (PostgreSQL): `count` parameters from number `from`. */
@@ -124,6 +130,13 @@ export class EventsStore {
     this.insertFlushScheduled = false;
     const batch = this.pendingInserts.splice(0);
     if (batch.length === 0) return;
+    const outcomes = this.direct?.insertAll(
+      batch.map(({ event, lease }) => ({ params: this.insertParams(event, lease), id: event.id, appId: event.appId, deliveryId: event.deliveryId })),
+    );
+    if (outcomes) {
+      for (const [i, pending] of batch.entries()) settle(pending, outcomes[i]);
+      return;
+    }
     if (batch.length === 1) {
       const [only] = batch;
       return this.insertOne(this.db, only.event, only.lease).then(only.resolve, only.reject);
@@ -143,9 +156,8 @@ export class EventsStore {
     for (const [i, pending] of batch.entries()) pending.resolve(results[i]);
   }
 
-  private async insertOne(db: Kysely<RelayDatabase>, event: NewEvent, lease: Lease | undefined): Promise<{ id: string; inserted: boolean }> {
-    // The hot path: SQL written once per dialect, no query building per event.
-    const params = [
+  private insertParams(event: NewEvent, lease: Lease | undefined): unknown[] {
+    return [
       event.id,
       event.appId,
       event.receivedAt,
@@ -157,6 +169,11 @@ export class EventsStore {
       lease?.until ?? null,
       lease ? 1 : 0,
     ];
+  }
+
+  private async insertOne(db: Kysely<RelayDatabase>, event: NewEvent, lease: Lease | undefined): Promise<{ id: string; inserted: boolean }> {
+    // The hot path: SQL written once per dialect, no query building per event.
+    const params = this.insertParams(event, lease);
     // No RETURNING: the id is ours, and a plain write is cheaper than one that reads back rows.
     const result = await db.executeQuery(CompiledQuery.raw(this.insertSql, params));
     if (Number(result.numAffectedRows ?? 0) > 0) return { id: event.id, inserted: true };
@@ -196,7 +213,10 @@ export class EventsStore {
   /** Acks events of the app that are still queued; unknown and already-acked ids are ignored. */
   async ack(appId: string, ids: readonly string[], now: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    const result = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(this.ackSql(ids.length), [now, appId, ...ids]));
+    const params = [now, appId, ...ids];
+    const direct = this.direct?.ack(this.ackSql(ids.length), params);
+    if (direct) return direct;
+    const result = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(this.ackSql(ids.length), params));
     return result.rows.map((row) => row.id);
   }
 
@@ -333,6 +353,11 @@ export class EventsStore {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+function settle(pending: PendingInsert, outcome: EventRowOutcome): void {
+  if ('error' in outcome) pending.reject(outcome.error);
+  else pending.resolve(outcome);
 }
 
 function countByApp(rows: { app_id: string }[]): Map<string, number> {

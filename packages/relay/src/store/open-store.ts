@@ -23,6 +23,8 @@ export interface RelayStore {
   dialect: RelayDialect;
   /** PostgreSQL: the connection string and schema, for the LISTEN connection of the wake-up bus. */
   postgres?: { url: string; schema: string };
+  /** SQLite: the connection itself, for the writes that skip Kysely (`SqliteEventWrites`). */
+  sqlite?: PreparedStatements;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
-function openSqlite(dataDir: string): Kysely<RelayDatabase> {
+function openSqlite(dataDir: string): { db: Kysely<RelayDatabase>; sqlite: PreparedStatements } {
   mkdirSync(dataDir, { recursive: true });
   const database = new SQLite(join(dataDir, 'relay.db'));
   database.pragma('journal_mode = WAL');
@@ -44,7 +46,8 @@ function openSqlite(dataDir: string): Kysely<RelayDatabase> {
   // killed process (the kernel has the pages); only a power loss may drop the last commits.
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: new PreparedStatements(database) }) });
+  const sqlite = new PreparedStatements(database);
+  return { db: new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), sqlite };
 }
 
 async function openPostgres(url: string, schema: string, poolSize: number): Promise<Kysely<RelayDatabase>> {
@@ -69,7 +72,7 @@ export async function openRelayStore(options: RelayStoreOptions): Promise<RelayS
   const schema = options.pgSchema ?? DEFAULT_PG_SCHEMA;
   const store: RelayStore = isPostgres
     ? { db: await openPostgres(url, schema, options.pgPoolSize ?? 10), dialect: 'postgres', postgres: { url, schema }, close: async () => {} }
-    : { db: openSqlite(options.dataDir), dialect: 'sqlite', close: async () => {} };
+    : { ...openSqlite(options.dataDir), dialect: 'sqlite', close: async () => {} };
   store.close = () => store.db.destroy();
   const migrator = new Migrator({
     db: store.db,

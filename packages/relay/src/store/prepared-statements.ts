@@ -32,6 +32,16 @@ export class PreparedStatements implements SqliteDatabase {
     return statement;
   }
 
+  /** Whether a transaction is open on the connection (someone else's, when the caller holds none). */
+  get inTransaction(): boolean {
+    return this.database.inTransaction;
+  }
+
+  /** Runs `fn` in one transaction (committed when it returns, rolled back when it throws). */
+  transaction<T>(fn: () => T): T {
+    return this.database.transaction(fn)();
+  }
+
   close(): void {
     this.statements.clear();
     this.database.close();

@@ -1,4 +1,11 @@
-import { RELAY_PING_INTERVAL_MS, type RelayEventFrame, RelayServerFrame, type RelayTriggerFrame } from '@switchboard/protocol';
+import {
+  batchWritesPerTick,
+  RELAY_PING_INTERVAL_MS,
+  type RelayClientFrame,
+  type RelayEventFrame,
+  RelayServerFrame,
+  type RelayTriggerFrame,
+} from '@switchboard/protocol';
 import WebSocket from 'ws';
 import type { TokenProvider } from '../client/auth.js';
 import { closeSocket } from './close-socket.js';
@@ -44,6 +51,8 @@ const TOKEN_EXPIRED_CLOSE = 4401;
  */
 export class RelayConnection {
   private ws: WebSocket | undefined;
+  /** Per connection: groups the acks and replies of one tick into one socket write. */
+  private readonly beforeWrite = new WeakMap<WebSocket, () => void>();
   private state: RelayConnectionState = 'idle';
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -112,6 +121,7 @@ export class RelayConnection {
     await new Promise<void>((settle) => {
       const ws = new WebSocket(this.url(), { headers: { authorization: `Bearer ${token}` } });
       this.ws = ws;
+      ws.once('upgrade', (response) => this.beforeWrite.set(ws, batchWritesPerTick(response.socket)));
       let opened = false;
       ws.on('open', () => {
         opened = true;
@@ -191,7 +201,7 @@ export class RelayConnection {
     try {
       const done = await this.handlers.onEvent(frame);
       // Acked on the connection it came over; if that one is gone the relay re-sends it.
-      if (done && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'event_ack', id: frame.id }));
+      if (done) this.send(ws, { type: 'event_ack', id: frame.id });
     } catch (error) {
       this.report(error);
     } finally {
@@ -207,7 +217,13 @@ export class RelayConnection {
       this.report(error);
       reply = { status: 500, body: {} };
     }
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'trigger_reply', id: frame.id, status: reply.status, body: reply.body }));
+    this.send(ws, { type: 'trigger_reply', id: frame.id, status: reply.status, body: reply.body });
+  }
+
+  private send(ws: WebSocket, frame: RelayClientFrame): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    this.beforeWrite.get(ws)?.();
+    ws.send(JSON.stringify(frame));
   }
 
   private scheduleReconnect(delayMs?: number): void {
