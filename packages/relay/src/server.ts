@@ -109,16 +109,20 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   installErrorHandler(app);
   await registerOpenApi(app);
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: MAX_SOCKET_PAYLOAD_BYTES } });
   await app.register(opsRoutes, { metrics, db: store.db, isClosing: () => closing });
   await app.register(hookRoutes, { ingest, bodyLimit: options.bodyLimit });
   await app.register(registrationRoutes, { registrations, authenticate, perMinute: options.registrationsPerMinute });
-  await app.register(streamRoutes, {
-    // A drain client polls: what it was handed stays with it at least 30 s, however short the ack timeout.
-    drain: new DrainService(events, metrics, { leaseMs: Math.max(options.ackTimeoutMs, 30_000), now: options.now, maxDrain: 1000 }),
-    registrations,
-    authenticate,
-    session: { hub, triggers, nodeId: options.nodeId, pingIntervalMs: options.pingIntervalMs, now: options.now, log, sockets },
+  // The WebSocket plugin hooks every request of its scope (onRequest, onResponse): it gets a scope
+  // of its own with the stream routes, so ingest and the rest of the API run without them.
+  await app.register(async (scope) => {
+    await scope.register(websocket, { options: { maxPayload: MAX_SOCKET_PAYLOAD_BYTES } });
+    await scope.register(streamRoutes, {
+      // A drain client polls: what it was handed stays with it at least 30 s, however short the ack timeout.
+      drain: new DrainService(events, metrics, { leaseMs: Math.max(options.ackTimeoutMs, 30_000), now: options.now, maxDrain: 1000 }),
+      registrations,
+      authenticate,
+      session: { hub, triggers, nodeId: options.nodeId, pingIntervalMs: options.pingIntervalMs, now: options.now, log, sockets },
+    });
   });
   await app.register(replayRoutes, { events, hub, authenticate, notify: (appId) => bus.notify(appId) });
   registerOpenApiRoute(app);
