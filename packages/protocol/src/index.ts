@@ -11,6 +11,7 @@ export * from './relay-frames.js';
 export * from './replies.js';
 export * from './scopes.js';
 export * from './secret-box.js';
+export * from './server-key.js';
 export * from './signing.js';
 export * from './socket-frames.js';
 export * from './views.js';

@@ -12,6 +12,13 @@ export interface RelayOptions {
   databaseUrl?: string;
   /** PostgreSQL schema of the relay's tables. Default `switchboard_relay`. */
   pgSchema?: string;
+  /**
+   * Seals registration secrets at rest (AES-256-GCM): 32+ random bytes, base64 or hex
+   * (`SWITCHBOARD_RELAY_SECRET_KEY`); every node of a PostgreSQL cluster needs the same one.
+   * Without it, SQLite generates one into `<dataDir>/secret.key` (0600); PostgreSQL stores the
+   * secrets unsealed (with a warning at start).
+   */
+  secretKey?: string;
   /** The platform whose app-identity JWTs (PROTOCOL.md 4.3) authenticate apps; its JWKS is fetched from here. */
   platformUrl?: string;
   /** Development only: accept consumers without a token. Refused unless set explicitly. */
@@ -54,9 +61,9 @@ export interface RelayOptions {
 }
 
 export type ResolvedRelayOptions = Required<
-  Omit<RelayOptions, 'databaseUrl' | 'pgSchema' | 'platformUrl' | 'logger' | 'nodeId' | 'now' | 'allowUnauthenticated'>
+  Omit<RelayOptions, 'databaseUrl' | 'pgSchema' | 'platformUrl' | 'logger' | 'nodeId' | 'now' | 'allowUnauthenticated' | 'secretKey'>
 > &
-  Pick<RelayOptions, 'databaseUrl' | 'pgSchema' | 'platformUrl' | 'logger'> & {
+  Pick<RelayOptions, 'databaseUrl' | 'pgSchema' | 'platformUrl' | 'logger' | 'secretKey'> & {
     allowUnauthenticated: boolean;
     nodeId: string;
     now: () => number;

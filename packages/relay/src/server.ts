@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
+import { deriveKey, loadServerKey, SecretBox } from '@switchboard/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -61,7 +62,17 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   const store = await openRelayStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, pgSchema: options.pgSchema });
   const events = new EventsStore(store.db, store.dialect, store.sqlite);
   const metrics = new RelayMetrics(events);
-  const registrations = new Registrations(new AppsStore(store.db), events, options.now);
+  let box: SecretBox | undefined;
+  try {
+    box = registrationBox(options, store.dialect, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const apps = new AppsStore(store.db, box);
+  const sealed = await apps.sealStored();
+  if (sealed > 0) log.info({ sealed }, 'sealed registration secrets stored before a key was configured');
+  const registrations = new Registrations(apps, events, options.now);
   const hub = new ConsumerHub(events, metrics, options, log);
   const triggers = new TriggerRelay(hub, metrics, options.triggerDeadlineMs);
   const bus: WakeBus = store.postgres
@@ -175,6 +186,16 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
       return closed;
     },
   };
+}
+
+/** The box sealing registration secrets at rest (see `RelayOptions.secretKey`). */
+function registrationBox(options: ResolvedRelayOptions, dialect: RelayStore['dialect'], log: Logger): SecretBox | undefined {
+  if (!options.secretKey && dialect === 'postgres') {
+    log.warn('registration secrets are stored unsealed: set SWITCHBOARD_RELAY_SECRET_KEY (the same on every node) to seal them');
+    return undefined;
+  }
+  const master = loadServerKey(options.dataDir, options.secretKey, 'SWITCHBOARD_RELAY_SECRET_KEY');
+  return new SecretBox(deriveKey(master, 'relay-registrations'));
 }
 
 /** Builds and listens; the CLI's `switchboard relay`. @example const { relay, url } = await startRelay({ port: 8090, platformUrl }); */

@@ -16,9 +16,19 @@ describe.skipIf(!available)('relay on PostgreSQL: two nodes share one queue', ()
 
   beforeAll(async () => {
     // A slow poll: only the LISTEN/NOTIFY wake-up can make the cross-node hand-out quick.
-    const common = { databaseUrl: POSTGRES_URL, pgSchema: schema, allowUnauthenticated: true, pollIntervalMs: 10_000, ackTimeoutMs: 5_000 };
+    // One key for both nodes: a registration sealed by one is opened by the other.
+    const common = {
+      databaseUrl: POSTGRES_URL,
+      pgSchema: schema,
+      allowUnauthenticated: true,
+      pollIntervalMs: 10_000,
+      ackTimeoutMs: 5_000,
+      secretKey: Buffer.alloc(32, 7).toString('base64'),
+    };
     [a, b] = await Promise.all([startTestRelay({ ...common, nodeId: 'node-a' }), startTestRelay({ ...common, nodeId: 'node-b' })]);
     expect((await relayCall(a.url, undefined, 'PUT', `/webhooks/${appId}`, { secret: SECRET })).status).toBe(201);
+    const row = await a.relay.store.db.selectFrom('relay_apps').select('secrets').where('app_id', '=', appId).executeTakeFirstOrThrow();
+    expect(row.secrets.startsWith('v1.') && !row.secrets.includes(SECRET)).toBe(true);
   });
   afterAll(async () => {
     for (const consumer of consumers) await consumer.close();

@@ -23,6 +23,12 @@ export function relayCommand(): Command {
     .addOption(new Option('--host <host>', 'address to bind').default(RELAY_DEFAULTS.host).env('HOST'))
     .addOption(new Option('--data-dir <dir>', 'where the SQLite file lives').default(RELAY_DEFAULTS.dataDir).env('SWITCHBOARD_RELAY_DATA_DIR'))
     .addOption(new Option('--platform-url <url>', 'the platform whose app tokens (JWKS) authenticate apps').env('SWITCHBOARD_PLATFORM_URL'))
+    .addOption(
+      new Option(
+        '--secret-key <key>',
+        'seals registration secrets at rest: 32+ bytes, base64 or hex, the same on every node; prefer the variable (a flag shows in ps). Default: generated into --data-dir',
+      ).env('SWITCHBOARD_RELAY_SECRET_KEY'),
+    )
     .addOption(new Option('--pg-schema <name>', 'PostgreSQL schema of the relay’s tables (with DATABASE_URL)').default('switchboard_relay'))
     .addOption(new Option('--body-limit <bytes>', 'largest hook body').argParser(integer(1024, 'the body limit')).default(RELAY_DEFAULTS.bodyLimit))
     .addOption(new Option('--max-in-flight <n>', 'unacked events per connection').argParser(integer(1, 'max in flight')).default(RELAY_DEFAULTS.maxInFlight))
@@ -62,6 +68,7 @@ export function relayCommand(): Command {
           dataDir: resolve(options.dataDir),
           databaseUrl,
           pgSchema: options.pgSchema,
+          secretKey: options.secretKey,
           platformUrl: options.platformUrl,
           allowUnauthenticated: options.allowUnauthenticated === true,
           bodyLimit: options.bodyLimit,
