@@ -14,6 +14,7 @@ export * from './secret-box.js';
 export * from './server-key.js';
 export * from './signing.js';
 export * from './socket-frames.js';
+export * from './sqlite-statement-cache.js';
 export * from './views.js';
 export * from './webhook-events.js';
 export * from './write-batching.js';

@@ -1,8 +1,8 @@
 import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { RelayDialect } from './open-store.js';
-import type { PreparedStatements } from './prepared-statements.js';
 import type { RelayDatabase, RelayEventsTable } from './schema.js';
 import { type EventRowOutcome, SqliteEventWrites } from './sqlite-event-writes.js';
+import type { SqliteStatements } from './sqlite-statements.js';
 
 /** One stored event as the services see it. */
 export interface StoredEvent {
@@ -84,7 +84,7 @@ export class EventsStore {
   constructor(
     private readonly db: Kysely<RelayDatabase>,
     private readonly dialect: RelayDialect,
-    sqlite?: PreparedStatements,
+    sqlite?: SqliteStatements,
   ) {
     this.insertSql =
       'insert into relay_events (id, app_id, state, received_at, acked_at, body, headers, delivery_id, outbound_index, lease_owner, lease_until, attempts) ' +

@@ -4,8 +4,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { relayMigrations } from './migrations.js';
-import { PreparedStatements } from './prepared-statements.js';
 import type { RelayDatabase } from './schema.js';
+import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
 
 export type RelayDialect = 'sqlite' | 'postgres';
 
@@ -24,7 +24,7 @@ export interface RelayStore {
   /** PostgreSQL: the connection string and schema, for the LISTEN connection of the wake-up bus. */
   postgres?: { url: string; schema: string };
   /** SQLite: the connection itself, for the writes that skip Kysely (`SqliteEventWrites`). */
-  sqlite?: PreparedStatements;
+  sqlite?: SqliteStatements;
   close(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
-function openSqlite(dataDir: string): { db: Kysely<RelayDatabase>; sqlite: PreparedStatements } {
+function openSqlite(dataDir: string): { db: Kysely<RelayDatabase>; sqlite: SqliteStatements } {
   mkdirSync(dataDir, { recursive: true });
   const database = new SQLite(join(dataDir, 'relay.db'));
   database.pragma('journal_mode = WAL');
@@ -46,7 +46,7 @@ function openSqlite(dataDir: string): { db: Kysely<RelayDatabase>; sqlite: Prepa
   // killed process (the kernel has the pages); only a power loss may drop the last commits.
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  const sqlite = new PreparedStatements(database);
+  const sqlite = sqliteStatements(database);
   return { db: new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), sqlite };
 }
 

@@ -1,4 +1,4 @@
-import type { PreparedStatements } from './prepared-statements.js';
+import type { SqliteStatements } from './sqlite-statements.js';
 
 /** One event row for `insertAll`: its parameters, and what identifies a stored copy of it. */
 export interface EventRow {
@@ -19,32 +19,37 @@ const QUEUED_COPY = "select id from relay_events where app_id = ? and delivery_i
  * when no other transaction is open on the connection, so a group never lands inside one.
  */
 export class SqliteEventWrites {
-  constructor(
-    private readonly sqlite: PreparedStatements,
-    private readonly insertSql: string,
-  ) {}
+  /** The group insert as one better-sqlite3 transaction function (made once). */
+  private readonly insertGroup: (rows: readonly EventRow[]) => EventRowOutcome[];
 
-  /** Inserts `rows` in one transaction, each succeeding or failing alone; undefined when another transaction is open. */
-  insertAll(rows: readonly EventRow[]): EventRowOutcome[] | undefined {
-    if (this.sqlite.inTransaction) return undefined;
-    const insert = this.sqlite.prepare(this.insertSql);
-    return this.sqlite.transaction(() =>
-      rows.map((row): EventRowOutcome => {
+  constructor(
+    private readonly sqlite: SqliteStatements,
+    insertSql: string,
+  ) {
+    this.insertGroup = sqlite.database.transaction((rows: readonly EventRow[]) => {
+      const insert = sqlite.prepare(insertSql);
+      return rows.map((row): EventRowOutcome => {
         try {
           // A failing statement is undone alone (SQLite's statement rollback); the others commit.
           if (insert.run(row.params).changes > 0) return { id: row.id, inserted: true };
-          const copy = this.sqlite.prepare(QUEUED_COPY).get(row.appId, row.deliveryId) as { id: string } | undefined;
+          const copy = sqlite.prepare(QUEUED_COPY).get(row.appId, row.deliveryId) as { id: string } | undefined;
           return copy ? { id: copy.id, inserted: false } : { error: new Error('An event insert conflicted with no queued copy.') };
         } catch (error) {
           return { error };
         }
-      }),
-    );
+      });
+    });
+  }
+
+  /** Inserts `rows` in one transaction, each succeeding or failing alone; undefined when another transaction is open. */
+  insertAll(rows: readonly EventRow[]): EventRowOutcome[] | undefined {
+    if (this.sqlite.database.inTransaction) return undefined;
+    return this.insertGroup(rows);
   }
 
   /** Runs the ack statement (`… returning id`); undefined when another transaction is open. */
   ack(sql: string, params: unknown[]): string[] | undefined {
-    if (this.sqlite.inTransaction) return undefined;
+    if (this.sqlite.database.inTransaction) return undefined;
     return (this.sqlite.prepare(sql).all(params) as { id: string }[]).map((row) => row.id);
   }
 }
