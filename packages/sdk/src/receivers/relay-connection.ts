@@ -9,6 +9,7 @@ import {
 import WebSocket from 'ws';
 import type { TokenProvider } from '../client/auth.js';
 import { closeSocket } from './close-socket.js';
+import { reconnectDelay } from './reconnect-delay.js';
 
 /** What a consumer does with the relay's frames (the SDK's receiver, or `switchboard listen`). */
 export interface RelayFrameHandlers {
@@ -229,11 +230,8 @@ export class RelayConnection {
   private scheduleReconnect(delayMs?: number): void {
     if (this.state === 'stopped') return;
     this.state = 'waiting';
-    const initial = this.options.backoff?.initialMs ?? 500;
-    const max = this.options.backoff?.maxMs ?? 30_000;
-    const ceiling = Math.min(max, initial * 2 ** Math.min(this.attempt, 20));
+    const delay = delayMs ?? reconnectDelay(this.attempt, this.options.backoff);
     this.attempt += 1;
-    const delay = delayMs ?? ceiling / 2 + Math.random() * (ceiling / 2);
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { JsonObject } from '../verify.js';
 import { closeSocket } from './close-socket.js';
 import type { AckReply, Receiver, ReceiverHost } from './receiver.js';
+import { reconnectDelay } from './reconnect-delay.js';
 
 export interface SocketReceiverOptions {
   /** The app's id (Pumble: the app id from the app's settings). */
@@ -197,11 +198,8 @@ export class SocketReceiver implements Receiver {
   private scheduleReconnect(): void {
     if (this.state === 'stopped') return;
     this.state = 'waiting';
-    const initial = this.options.backoff?.initialMs ?? 500;
-    const max = this.options.backoff?.maxMs ?? 30_000;
-    const ceiling = Math.min(max, initial * 2 ** Math.min(this.attempt, 20));
+    const delay = reconnectDelay(this.attempt, this.options.backoff);
     this.attempt += 1;
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
