@@ -1,44 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createPlatform, defaultConfig, type Platform } from '@switchboard/platform';
+import { startPlatform, type TestPlatform as WebPlatform } from '../../../platform/test/harness.js';
 import { ensureWebBuilt } from './web-build.js';
 
 export const PASSWORD = 'web-test-password-1';
 
-export interface WebPlatform {
-  platform: Platform;
-  url: string;
-  stop(): Promise<void>;
-}
+export type { TestPlatform as WebPlatform } from '../../../platform/test/harness.js';
 
 /** A real platform on loopback (temp SQLite, demo workspace with alice and bob) serving the built page. */
 export async function startWebPlatform(config: Record<string, unknown> = {}): Promise<WebPlatform> {
   await ensureWebBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-web-'));
-  const platform = await createPlatform(
-    defaultConfig({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      databaseUrl: undefined,
-      secretKey: Buffer.alloc(32, 9).toString('base64'),
-      logLevel: 'silent',
-      seedDemo: true,
-      demoPassword: PASSWORD,
-      allowPrivateTargets: true,
-      ...config,
-    }),
-  );
-  const url = await platform.listen();
-  return {
-    platform,
-    url,
-    async stop() {
-      await platform.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startPlatform({ config: { demoPassword: PASSWORD, ...config } });
 }
 
 /** Signs in over the JSON API (for set-up steps the test does not drive through the page). */
