@@ -4,6 +4,7 @@ export * from './event-types.js';
 export * from './interactions.js';
 export * from './manifest.js';
 export * from './payloads.js';
+export * from './pg-channel-listener.js';
 export * from './pkce.js';
 export * from './pumble/index.js';
 export * from './redirect-match.js';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { PgChannelListener, pgChannelName } from '@switchboard/protocol';
 import { type QueryExecutorProvider, sql } from 'kysely';
 import pg from 'pg';
 import type { ClusterBus, ClusterHandler, ClusterMessage } from './cluster-bus.js';
@@ -34,43 +34,49 @@ export class PgClusterBus implements ClusterBus {
   readonly nodeId: string;
   /** The NOTIFY/LISTEN channel. */
   readonly channel: string;
-  /** Times the listener connected (1 after start; more after reconnects). */
-  connects = 0;
   private readonly handlers = new Map<string, ClusterHandler[]>();
   private readonly resyncHandlers: (() => void)[] = [];
   /** Kinds announced within their current window: true when another announce came meanwhile. */
   private readonly windows = new Map<string, boolean>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private client: pg.Client | undefined;
-  /** Clients already given up on ('error' and 'end' both arrive for one loss). */
-  private readonly dropped = new WeakSet<pg.Client>();
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private failures = 0;
+  private readonly listener: PgChannelListener;
   private stopped = false;
 
   constructor(private readonly options: PgClusterBusOptions) {
     this.nodeId = options.nodeId;
     this.channel = channelFor(options.schema ?? 'public');
+    this.listener = new PgChannelListener({
+      channel: this.channel,
+      createClient: () => new pg.Client({ connectionString: options.connectionString, keepAlive: true, application_name: 'switchboard-cluster' }),
+      onPayload: (payload) => this.receive(payload),
+      // Every connect, the first too: what was announced before it is caught up by the resync handlers.
+      onConnected: () => this.resync(),
+      onError: (error) => this.options.onError?.(error),
+      reconnectMinMs: options.reconnectMinMs,
+      reconnectMaxMs: options.reconnectMaxMs,
+    });
+  }
+
+  /** Times the listener connected (1 after start; more after reconnects). */
+  get connects(): number {
+    return this.listener.connects;
   }
 
   /** The server process id of the LISTEN connection (tests terminate it to prove reconnects). */
   listenerPid(): number | undefined {
-    return (this.client as unknown as { processID?: number } | undefined)?.processID;
+    return (this.listener.current as unknown as { processID?: number } | undefined)?.processID;
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.connect();
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => {});
+    await this.listener.stop();
   }
 
   on(kind: string, handler: ClusterHandler): void {
@@ -129,27 +135,7 @@ export class PgClusterBus implements ClusterBus {
     }
   }
 
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true, application_name: 'switchboard-cluster' });
-    client.on('notification', (notification) => {
-      if (notification.channel === this.channel) this.receive(notification.payload);
-    });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
-    } catch (error) {
-      this.lost(client, error);
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => {});
-      return;
-    }
-    this.client = client;
-    this.failures = 0;
-    this.connects += 1;
+  private resync(): void {
     for (const handler of this.resyncHandlers) {
       try {
         handler();
@@ -158,27 +144,9 @@ export class PgClusterBus implements ClusterBus {
       }
     }
   }
-
-  /** The listener failed or ended: drop it and try again later (once per lost client). */
-  private lost(client: pg.Client, error?: unknown): void {
-    if (this.dropped.has(client)) return;
-    this.dropped.add(client);
-    if (this.client === client) this.client = undefined;
-    client.end().catch(() => {});
-    if (this.stopped) return;
-    if (error) this.options.onError?.(error);
-    const min = this.options.reconnectMinMs ?? 100;
-    const max = this.options.reconnectMaxMs ?? 5_000;
-    const delay = Math.min(max, min * 2 ** this.failures) * (0.5 + Math.random() / 2);
-    this.failures += 1;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
-    this.reconnectTimer.unref();
-  }
 }
 
 /** `switchboard_<schema>`, hashed when that would exceed PostgreSQL's 63-byte identifiers. */
 export function channelFor(schema: string): string {
-  const plain = `switchboard_${schema}`;
-  return plain.length <= 63 && /^[a-z0-9_]+$/.test(plain) ? plain : `switchboard_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
+  return pgChannelName('switchboard', schema);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { PgChannelListener, pgChannelName } from '@switchboard/protocol';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { RelayDatabase } from '../store/schema.js';
@@ -28,27 +28,31 @@ export class PgWakeBus implements WakeBus {
   private readonly noticeHandlers: ((notice: TriggerNotice) => void)[] = [];
   private readonly pending = new Set<string>();
   private flushScheduled = false;
-  private client: pg.Client | undefined;
-  private readonly dropped = new WeakSet<pg.Client>();
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private failures = 0;
+  private readonly listener: PgChannelListener;
   private stopped = false;
 
   constructor(private readonly options: PgWakeBusOptions) {
     this.channel = channelFor(options.schema);
+    this.listener = new PgChannelListener({
+      channel: this.channel,
+      createClient: () => new pg.Client({ connectionString: options.connectionString, keepAlive: true, application_name: 'switchboard-relay' }),
+      onPayload: (payload) => this.receive(payload),
+      // After a reconnect: anything announced meanwhile is lost, so every app looks again.
+      onConnected: (reconnect) => {
+        if (reconnect) this.wake('*');
+      },
+      onError: options.onError,
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.connect();
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => {});
+    await this.listener.stop();
   }
 
   onWake(handler: (appId: string) => void): void {
@@ -124,44 +128,6 @@ export class PgWakeBus implements WakeBus {
       }
     }
   }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true, application_name: 'switchboard-relay' });
-    client.on('notification', (notification) => {
-      if (notification.channel === this.channel) this.receive(notification.payload);
-    });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
-    } catch (error) {
-      this.lost(client, error);
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => {});
-      return;
-    }
-    this.client = client;
-    // After a reconnect: anything announced meanwhile is lost, so every app looks again.
-    if (this.failures > 0) this.wake('*');
-    this.failures = 0;
-  }
-
-  private lost(client: pg.Client, error?: unknown): void {
-    if (this.dropped.has(client)) return;
-    this.dropped.add(client);
-    if (this.client === client) this.client = undefined;
-    client.end().catch(() => {});
-    if (this.stopped) return;
-    if (error) this.options.onError(error);
-    const delay = Math.min(5_000, 100 * 2 ** this.failures) * (0.5 + Math.random() / 2);
-    this.failures += 1;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
-    this.reconnectTimer.unref();
-  }
 }
 
 function isNotice(value: unknown): value is TriggerNotice {
@@ -172,6 +138,5 @@ function isNotice(value: unknown): value is TriggerNotice {
 
 /** `relay_<schema>`, hashed when that would exceed PostgreSQL's 63-byte identifiers. */
 export function channelFor(schema: string): string {
-  const plain = `relay_${schema}`;
-  return plain.length <= 63 && /^[a-z0-9_]+$/.test(plain) ? plain : `relay_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
+  return pgChannelName('relay', schema);
 }
