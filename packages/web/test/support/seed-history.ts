@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Platform } from '@switchboard/platform';
+import type { TestPlatform } from '../../../platform/test/harness.js';
+
+type Platform = TestPlatform['platform'];
 
 /** A message id as the platform makes them (24 hex: ms, counter, random), so cursors accept it and order follows time. */
 function idAt(ms: number, counter: number): string {
