@@ -1,6 +1,7 @@
 import { type MessageSearchRequest, type PageMessageSearchResult, SwitchboardError } from '@switchboard/protocol';
 import type { ChatCaller } from '../chat/channels/channels-service.js';
 import { toMessage } from '../chat/views.js';
+import { highlightBlocks } from './highlights.js';
 import { searchTerms } from './search-query.js';
 import type { SearchStore } from './search-store.js';
 
@@ -22,12 +23,14 @@ export class SearchService {
     const page = rows.slice(0, request.limit);
     const reactions = await this.store.reactionsOf(page.map((row) => row.id));
     return {
-      content: page.map((row) =>
-        toMessage(
+      content: page.map((row) => {
+        const message = toMessage(
           row,
           reactions.filter((r) => r.message_id === row.id),
-        ),
-      ),
+        );
+        const highlighted = highlightBlocks(message.text, terms);
+        return highlighted ? { ...message, highlightedBlocks: highlighted } : message;
+      }),
       totalElements: total,
       hasMore: rows.length > request.limit,
     };

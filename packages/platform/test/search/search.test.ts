@@ -64,6 +64,24 @@ for (const dialect of await dialects()) {
       });
       const both = await search(alice, { text: 'rocket production' });
       expect(texts(both)).toEqual([posted.deploy.text]);
+      // Pumble's highlights: the text as rich text, the words the terms begin in bold.
+      expect(both.content[0].highlightedBlocks).toEqual([
+        {
+          type: 'rich_text',
+          elements: [
+            {
+              type: 'rich_text_section',
+              elements: [
+                { type: 'text', text: 'Deploying the ' },
+                { type: 'text', text: 'rocket', style: { bold: true } },
+                { type: 'text', text: ' to ' },
+                { type: 'text', text: 'production', style: { bold: true } },
+                { type: 'text', text: ' tonight' },
+              ],
+            },
+          ],
+        },
+      ]);
       const first = await search(alice, { text: 'rocket', strategy: 'OLDEST', limit: 2 });
       expect(texts(first)).toEqual([posted.deploy.text, posted.science.text]);
       expect(first).toMatchObject({ totalElements: 5, hasMore: true });
