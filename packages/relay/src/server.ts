@@ -62,16 +62,15 @@ export async function buildRelay(input: RelayOptions): Promise<Relay> {
   const store = await openRelayStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, pgSchema: options.pgSchema });
   const events = new EventsStore(store.db, store.dialect, store.sqlite);
   const metrics = new RelayMetrics(events);
-  let box: SecretBox | undefined;
+  let apps: AppsStore;
   try {
-    box = registrationBox(options, store.dialect, log);
+    apps = new AppsStore(store.db, registrationBox(options, store.dialect, log));
+    const sealed = await apps.sealStored();
+    if (sealed > 0) log.info({ sealed }, 'sealed registration secrets stored before a key was configured');
   } catch (error) {
     await store.close();
     throw error;
   }
-  const apps = new AppsStore(store.db, box);
-  const sealed = await apps.sealStored();
-  if (sealed > 0) log.info({ sealed }, 'sealed registration secrets stored before a key was configured');
   const registrations = new Registrations(apps, events, options.now);
   const hub = new ConsumerHub(events, metrics, options, log);
   const triggers = new TriggerRelay(hub, metrics, options.triggerDeadlineMs);
