@@ -8,6 +8,7 @@
  *    consumer over the time from the first request to the last receipt (a relay that stores fast but
  *    hands out slowly gets no credit); latencies are the ingest requests'. Target on SQLite:
  *    >= 0.5 x the ceiling.
+ * 2b. the same load on SQLite with no consumer (ingest only): what handing out and acking cost.
  * 3. ingest -> consumer latency at 1 000 events/s (open loop, paced): from just before each POST to
  *    its frame's arrival at the consumer. Target p99 <= 10 ms.
  */
@@ -165,6 +166,36 @@ async function throughput(dialect: DialectName, ceilingPerSecond: number | undef
   }
 }
 
+/**
+ * Where the time goes: the same load with no consumer connected, so events are only verified and
+ * committed (req/s is the ingest rate). Not a target; it shows what handing out and acking cost.
+ */
+async function ingestOnly(dialect: DialectName): Promise<Scenario> {
+  const { relay, cleanup } = await startRelay(dialect);
+  try {
+    const cpuBefore = relay.cpuMs();
+    const startedAt = performance.now();
+    const result = await runLoad({
+      url: relay.url,
+      connections: CONNECTIONS,
+      warmupMs: WARMUP_MS,
+      durationMs: SECONDS * 1000,
+      expectStatus: 201,
+      request: hook,
+    });
+    return {
+      variant: `relay ${dialect} ingest only`,
+      connections: CONNECTIONS,
+      targets: {},
+      result,
+      serverCpuPercent: cpuPercent(relay, cpuBefore, startedAt),
+    };
+  } finally {
+    await relay.stop();
+    cleanup();
+  }
+}
+
 async function paced(dialect: DialectName): Promise<Scenario> {
   const { relay, cleanup } = await startRelay(dialect);
   const consumer = new Consumer(relay.url);
@@ -236,6 +267,7 @@ export async function run(): Promise<Scenario[]> {
       continue;
     }
     scenarios.push(await throughput(dialect, top.result?.throughput));
+    if (dialect === 'sqlite') scenarios.push(await ingestOnly(dialect));
     scenarios.push(await paced(dialect));
   }
   return scenarios;
