@@ -130,9 +130,16 @@ export class EventsStore {
     this.insertFlushScheduled = false;
     const batch = this.pendingInserts.splice(0);
     if (batch.length === 0) return;
-    const outcomes = this.direct?.insertAll(
-      batch.map(({ event, lease }) => ({ params: this.insertParams(event, lease), id: event.id, appId: event.appId, deliveryId: event.deliveryId })),
-    );
+    let outcomes: EventRowOutcome[] | undefined;
+    try {
+      outcomes = this.direct?.insertAll(
+        batch.map(({ event, lease }) => ({ params: this.insertParams(event, lease), id: event.id, appId: event.appId, deliveryId: event.deliveryId })),
+      );
+    } catch (error) {
+      // The transaction itself failed (the disk is full, the file is locked): nothing was stored.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
     if (outcomes) {
       for (const [i, pending] of batch.entries()) settle(pending, outcomes[i]);
       return;
