@@ -121,4 +121,24 @@ describe.skipIf(!available)('relay on PostgreSQL: two nodes share one queue', ()
     );
     expect((await postHook(a.url, appId, pumbleHeaders(SECRET, command), command)).status).toBe(503);
   });
+
+  it('stores a burst in one statement, a delivery id still queued once (within the burst and across)', async () => {
+    for (const consumer of consumers.splice(0)) await consumer.close();
+    const app = 'pg-burst';
+    expect((await relayCall(a.url, undefined, 'PUT', `/webhooks/${app}`, { secret: SECRET })).status).toBe(201);
+    const send = (n: number, delivery: string) => {
+      const body = JSON.stringify({ type: 'message-created', n });
+      return postHook(a.url, app, watsonHeaders(SECRET, body, { 'x-switchboard-delivery-id': delivery }), body);
+    };
+    // Sent together, so they share a group insert; d-dup three times.
+    const responses = await Promise.all([send(1, 'd-1'), send(2, 'd-dup'), send(3, 'd-dup'), send(4, 'd-4'), send(5, 'd-dup')]);
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { id: string }).id));
+    expect(new Set([ids[1], ids[2], ids[4]]).size).toBe(1);
+    expect(new Set(ids).size).toBe(3);
+    const again = await send(6, 'd-dup');
+    expect(((await again.json()) as { id: string }).id).toBe(ids[1]);
+    const stats = await a.relay.events.queueStats();
+    expect(stats.find((s) => s.appId === app)?.depth).toBe(3);
+  });
 });

@@ -78,6 +78,8 @@ export class EventsStore {
   private readonly pendingInserts: PendingInsert[] = [];
   private insertFlushScheduled = false;
   private readonly ackSqls = new Map<number, string>();
+  /** Group inserts of up to MAX_GROUP rows: one statement text per size. */
+  private readonly groupInsertSqls = new Map<number, string>();
   /** SQLite: the insert and the ack straight on better-sqlite3 (see `SqliteEventWrites`). */
   private readonly direct: SqliteEventWrites | undefined;
 
@@ -148,19 +150,35 @@ export class EventsStore {
       const [only] = batch;
       return this.insertOne(this.db, only.event, only.lease).then(only.resolve, only.reject);
     }
-    let results: { id: string; inserted: boolean }[];
+    // The group as one multi-row INSERT: one statement (on PostgreSQL one round trip) instead of one per event.
+    let inserted: Set<string>;
     try {
-      results = await this.db.transaction().execute(async (trx) => {
-        const stored: { id: string; inserted: boolean }[] = [];
-        for (const pending of batch) stored.push(await this.insertOne(trx, pending.event, pending.lease));
-        return stored;
-      });
+      const params = batch.flatMap(({ event, lease }) => this.insertParams(event, lease));
+      const result = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(this.groupInsertSql(batch.length), params));
+      inserted = new Set(result.rows.map((row) => row.id));
     } catch {
-      // One bad row must not fail the others: each on its own.
+      // One bad row fails the statement; it must not fail the others: each on its own.
       for (const pending of batch) this.insertOne(this.db, pending.event, pending.lease).then(pending.resolve, pending.reject);
       return;
     }
-    for (const [i, pending] of batch.entries()) pending.resolve(results[i]);
+    for (const pending of batch) {
+      if (inserted.has(pending.event.id)) pending.resolve({ id: pending.event.id, inserted: true });
+      else this.queuedCopy(this.db, pending.event).then(pending.resolve, pending.reject);
+    }
+  }
+
+  /** `insert … values (…), (…) … on conflict do nothing returning id` for `count` events (cached per count). */
+  private groupInsertSql(count: number): string {
+    let text = this.groupInsertSqls.get(count);
+    if (text === undefined) {
+      const rows = Array.from({ length: count }, (_, i) => {
+        const from = i * 10 + 1;
+        return `(${this.marks(from, 2)}, 'queued', ${this.marks(from + 2, 1)}, null, ${this.marks(from + 3, 7)})`;
+      });
+      text = `${this.insertSql.slice(0, this.insertSql.indexOf(' values '))} values ${rows.join(', ')} on conflict do nothing returning id`;
+      this.groupInsertSqls.set(count, text);
+    }
+    return text;
   }
 
   private insertParams(event: NewEvent, lease: Lease | undefined): unknown[] {
@@ -184,6 +202,11 @@ export class EventsStore {
     // No RETURNING: the id is ours, and a plain write is cheaper than one that reads back rows.
     const result = await db.executeQuery(CompiledQuery.raw(this.insertSql, params));
     if (Number(result.numAffectedRows ?? 0) > 0) return { id: event.id, inserted: true };
+    return this.queuedCopy(db, event);
+  }
+
+  /** The insert met a queued copy of the same delivery id: that copy's id. */
+  private async queuedCopy(db: Kysely<RelayDatabase>, event: NewEvent): Promise<{ id: string; inserted: boolean }> {
     const existing = await db
       .selectFrom('relay_events')
       .select('id')
