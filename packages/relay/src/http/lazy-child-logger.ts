@@ -64,5 +64,7 @@ class LazyChildLogger {
 
 /** Fastify's `childLoggerFactory`: see `LazyChildLogger`. */
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  // A route with its own log level: its logger decides what is on, so it is made now.
+  if (options.level !== undefined) return logger.child(bindings, options);
   return new LazyChildLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 }
