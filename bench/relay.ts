@@ -110,20 +110,18 @@ function cpuPercent(child: BenchChild, cpuBefore: number | undefined, startedAt:
   return cpuBefore !== undefined && after !== undefined ? Math.round((100 * (after - cpuBefore)) / (performance.now() - startedAt)) : undefined;
 }
 
+/** The generator's closed loop against `child`, with the child's CPU over the run; no consumer. */
+async function closedLoop(child: BenchChild, variant: string): Promise<Scenario> {
+  const cpuBefore = child.cpuMs();
+  const startedAt = performance.now();
+  const result = await runLoad({ url: child.url, connections: CONNECTIONS, warmupMs: WARMUP_MS, durationMs: SECONDS * 1000, expectStatus: 201, request: hook });
+  return { variant, connections: CONNECTIONS, targets: {}, result, serverCpuPercent: cpuPercent(child, cpuBefore, startedAt) };
+}
+
 async function ceiling(): Promise<Scenario> {
   const child = await startChild('ceiling-child.ts', {});
   try {
-    const cpuBefore = child.cpuMs();
-    const startedAt = performance.now();
-    const result = await runLoad({
-      url: child.url,
-      connections: CONNECTIONS,
-      warmupMs: WARMUP_MS,
-      durationMs: SECONDS * 1000,
-      expectStatus: 201,
-      request: hook,
-    });
-    return { variant: 'node:http ceiling', connections: CONNECTIONS, targets: {}, result, serverCpuPercent: cpuPercent(child, cpuBefore, startedAt) };
+    return await closedLoop(child, 'node:http ceiling');
   } finally {
     await child.stop();
   }
@@ -173,23 +171,7 @@ async function throughput(dialect: DialectName, ceilingPerSecond: number | undef
 async function ingestOnly(dialect: DialectName): Promise<Scenario> {
   const { relay, cleanup } = await startRelay(dialect);
   try {
-    const cpuBefore = relay.cpuMs();
-    const startedAt = performance.now();
-    const result = await runLoad({
-      url: relay.url,
-      connections: CONNECTIONS,
-      warmupMs: WARMUP_MS,
-      durationMs: SECONDS * 1000,
-      expectStatus: 201,
-      request: hook,
-    });
-    return {
-      variant: `relay ${dialect} ingest only`,
-      connections: CONNECTIONS,
-      targets: {},
-      result,
-      serverCpuPercent: cpuPercent(relay, cpuBefore, startedAt),
-    };
+    return await closedLoop(relay, `relay ${dialect} ingest only`);
   } finally {
     await relay.stop();
     cleanup();
